@@ -1,0 +1,40 @@
+namespace DemandCenter.Contracts;
+
+/// <summary>People who can sign in and the accounts they own. Bound from "Demand:Roster"; embedded mode ships the demo roster.</summary>
+public sealed class RosterOptions
+{
+    public const string Section = "Demand:Roster";
+
+    public List<RosterPerson> People { get; } = [];
+
+    public List<RosterAccount> Accounts { get; } = [];
+
+    public RosterPerson? Person(string id) => People.Find(p => string.Equals(p.Id, id, StringComparison.Ordinal));
+
+    public RosterAccount? Account(string accountId) => Accounts.Find(a => string.Equals(a.AccountId, accountId, StringComparison.Ordinal));
+}
+
+public sealed class RosterPerson
+{
+    public string Id { get; set; } = "";
+    public string Name { get; set; } = "";
+
+    /// <summary>seller or orchestrator.</summary>
+    public string Role { get; set; } = "seller";
+
+    /// <summary>owner, qualification, solutions or pricing (sellers only).</summary>
+    public string? Specialty { get; set; }
+
+    public string? Territory { get; set; }
+}
+
+public sealed class RosterAccount
+{
+    public string AccountId { get; set; } = "";
+    public string Name { get; set; } = "";
+    public string OwnerSellerId { get; set; } = "";
+    public string? Territory { get; set; }
+    public string? Segment { get; set; }
+    public string? Tier { get; set; }
+    public List<string> Contacts { get; } = [];
+}

@@ -1,0 +1,34 @@
+namespace DemandCenter.Contracts;
+
+/// <summary>Topic names. The inbound and dead-letter topics are public contracts; the rest are internal hops.</summary>
+public static class Topics
+{
+    public const string SignalsWeb = "demand.signals.web";
+    public const string SignalsChat = "demand.signals.chat";
+    public const string SignalsEmail = "demand.signals.email";
+    public const string SignalsMeetings = "demand.signals.meetings";
+    public const string Crm = "demand.crm";
+    public const string DeadLetter = "demand.signals.deadletter";
+
+    /// <summary>Ingestion -> Journey: validated, identity-resolved signals keyed by account id.</summary>
+    public const string JourneySignals = "demand.journey.signals";
+
+    /// <summary>Journey outbox -> Hub instances: prompts keyed by account id (Kafka is the SignalR backplane).</summary>
+    public const string Prompts = "demand.prompts";
+
+    public static readonly IReadOnlyList<string> Inbound = [SignalsWeb, SignalsChat, SignalsEmail, SignalsMeetings, Crm];
+
+    public static readonly IReadOnlyList<string> All = [.. Inbound, DeadLetter, JourneySignals, Prompts];
+}
+
+/// <summary>Headers this product sets on Kafka messages.</summary>
+public static class MessageHeaders
+{
+    public const string TraceParent = "traceparent";
+    public const string DeadLetterReason = "dc-deadletter-reason";
+    public const string SourceTopic = "dc-source-topic";
+    public const string SourcePartition = "dc-source-partition";
+    public const string SourceOffset = "dc-source-offset";
+    public const string ContentType = "content-type";
+    public const string CloudEventsContentType = "application/cloudevents+json";
+}

@@ -1,0 +1,218 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace DemandCenter.Kafka;
+
+/// <summary>
+/// A consume loop that hands batches to <see cref="HandleBatchAsync"/> and moves on only after the handler
+/// has made the batch durable. A handler failure (a database outage, say) rewinds to the batch's first
+/// offsets and retries with back-off, so nothing is lost and the process stays up. On revocation the
+/// pending batch is finished first, so a rebalance never strands half-processed work.
+/// </summary>
+public abstract class BatchConsumer(KafkaClients clients, ILogger logger) : BackgroundService
+{
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+    private readonly List<ConsumeResult<string, byte[]>> _pending = [];
+    private CancellationToken _stopping;
+
+    protected abstract string GroupId { get; }
+
+    protected abstract IReadOnlyCollection<string> Topics { get; }
+
+    protected virtual AutoOffsetReset OffsetReset => AutoOffsetReset.Earliest;
+
+    protected virtual int MaxBatchSize => 500;
+
+    /// <summary>False when the handler stores offsets itself (with the data it wrote) or needs none.</summary>
+    protected virtual bool CommitToKafka => true;
+
+    /// <summary>
+    /// True: no consumer group; every partition of <see cref="Topics"/> is assigned at its end (a live tail that
+    /// each instance reads in full, as a backplane needs). No group join, so it is reading within milliseconds.
+    /// </summary>
+    protected virtual bool TailAllPartitions => false;
+
+    /// <summary>Set once the consumer holds partitions; readiness checks look at it.</summary>
+    public bool IsAssigned { get; private set; }
+
+    /// <summary>Process a batch; return only once its effects are durable. Throw to have it retried.</summary>
+    protected abstract Task HandleBatchAsync(IReadOnlyList<ConsumeResult<string, byte[]>> batch, CancellationToken ct);
+
+    /// <summary>Offsets to resume from on assignment, when the handler keeps them itself; null defers to Kafka's committed offsets.</summary>
+    protected virtual IReadOnlyDictionary<TopicPartition, long>? LoadStoredOffsets(IReadOnlyCollection<TopicPartition> partitions) => null;
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _stopping = stoppingToken;
+        // Consume blocks, so the loop gets a thread of its own rather than a pool thread.
+        return Task.Factory.StartNew(() => Run(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    private void Run(CancellationToken ct)
+    {
+        using var consumer = new ConsumerBuilder<string, byte[]>(clients.ConsumerConfig(GroupId, OffsetReset))
+            .SetPartitionsAssignedHandler(OnAssigned)
+            .SetPartitionsRevokedHandler((c, revoked) => FinishPending(c))
+            .SetErrorHandler((_, e) => logger.LogWarning("Kafka client {Group}: {Reason} (fatal: {Fatal})", GroupId, e.Reason, e.IsFatal))
+            .Build();
+        if (TailAllPartitions)
+        {
+            AssignAllAtEnd(consumer);
+        }
+        else
+        {
+            consumer.Subscribe(Topics);
+        }
+
+        var failures = 0;
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                Fill(consumer);
+                if (_pending.Count == 0)
+                {
+                    continue;
+                }
+
+                Process(consumer);
+                failures = 0;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Any failure of the handler or the broker: rewind and retry this batch later; never drop it.
+                failures++;
+                var delay = TimeSpan.FromMilliseconds(Math.Min(MaxBackoff.TotalMilliseconds, 200 * Math.Pow(2, Math.Min(failures, 10))));
+                logger.LogError(ex, "Consumer {Group} failed on a batch of {Count}; retrying in {Delay}", GroupId, _pending.Count, delay);
+                Rewind(consumer);
+                if (ct.WaitHandle.WaitOne(delay))
+                {
+                    break;
+                }
+            }
+        }
+
+        try
+        {
+            consumer.Close();
+        }
+        catch (KafkaException ex)
+        {
+            logger.LogWarning(ex, "Consumer {Group} did not leave its group cleanly", GroupId);
+        }
+    }
+
+    private void AssignAllAtEnd(IConsumer<string, byte[]> consumer)
+    {
+        using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
+        var partitions = Topics
+            .SelectMany(t => admin.GetMetadata(t, TimeSpan.FromSeconds(30)).Topics.Single().Partitions
+                .Select(p => new TopicPartitionOffset(t, p.PartitionId, Offset.End)))
+            .ToList();
+        consumer.Assign(partitions);
+        IsAssigned = partitions.Count > 0;
+    }
+
+    private void Fill(IConsumer<string, byte[]> consumer)
+    {
+        var first = consumer.Consume(TimeSpan.FromMilliseconds(200));
+        if (first is null || first.IsPartitionEOF)
+        {
+            return;
+        }
+
+        _pending.Add(first);
+        while (_pending.Count < MaxBatchSize)
+        {
+            var next = consumer.Consume(TimeSpan.Zero);
+            if (next is null)
+            {
+                break;
+            }
+
+            if (!next.IsPartitionEOF)
+            {
+                _pending.Add(next);
+            }
+        }
+    }
+
+    private void Process(IConsumer<string, byte[]> consumer)
+    {
+        HandleBatchAsync(_pending, _stopping).GetAwaiter().GetResult();
+        var offsets = _pending
+            .GroupBy(r => r.TopicPartition)
+            .Select(g => new TopicPartitionOffset(g.Key, g.Max(r => r.Offset.Value) + 1))
+            .ToList();
+        _pending.Clear();
+        if (CommitToKafka)
+        {
+            Commit(consumer, offsets);
+        }
+    }
+
+    private void Commit(IConsumer<string, byte[]> consumer, List<TopicPartitionOffset> offsets)
+    {
+        try
+        {
+            consumer.Commit(offsets);
+        }
+        catch (KafkaException ex) when (ex.Error.Code is ErrorCode.RebalanceInProgress or ErrorCode.IllegalGeneration or ErrorCode.UnknownMemberId or ErrorCode.Local_State)
+        {
+            // The batch is already durable downstream; the next owner may see it again and downstream dedupe absorbs it.
+            logger.LogInformation("Consumer {Group} could not commit during a rebalance: {Reason}", GroupId, ex.Error.Reason);
+        }
+    }
+
+    private void Rewind(IConsumer<string, byte[]> consumer)
+    {
+        foreach (var first in _pending.GroupBy(r => r.TopicPartition).Select(g => g.MinBy(r => r.Offset.Value)!))
+        {
+            try
+            {
+                consumer.Seek(first.TopicPartitionOffset);
+            }
+            catch (KafkaException ex)
+            {
+                // The partition moved to another member meanwhile; it resumes from the stored offsets there.
+                logger.LogInformation("Consumer {Group} could not rewind {Partition}: {Reason}", GroupId, first.TopicPartition, ex.Error.Reason);
+            }
+        }
+
+        _pending.Clear();
+    }
+
+    private List<TopicPartitionOffset> OnAssigned(IConsumer<string, byte[]> consumer, List<TopicPartition> partitions)
+    {
+        logger.LogInformation("Consumer {Group} assigned {Count} partitions", GroupId, partitions.Count);
+        IsAssigned = true;
+        var stored = LoadStoredOffsets(partitions);
+        return partitions
+            .Select(tp => new TopicPartitionOffset(tp, stored is not null && stored.TryGetValue(tp, out var o) ? new Offset(o) : Offset.Unset))
+            .ToList();
+    }
+
+    private void FinishPending(IConsumer<string, byte[]> consumer)
+    {
+        if (_pending.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            Process(consumer);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The next owner resumes from the last durable offsets and redoes this batch.
+            logger.LogWarning(ex, "Consumer {Group} handed over {Count} unprocessed messages at a rebalance", GroupId, _pending.Count);
+            _pending.Clear();
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Options;
+
+namespace DemandCenter.Kafka;
+
+/// <summary>Builds consumers with the settings every consumer in the product shares.</summary>
+public sealed class KafkaClients(IOptions<KafkaOptions> options)
+{
+    public KafkaOptions Options => options.Value;
+
+    public ConsumerConfig ConsumerConfig(string groupId, AutoOffsetReset reset = AutoOffsetReset.Earliest)
+    {
+        LibrdkafkaLoader.EnsureLoaded();
+        var o = options.Value;
+        var config = new ConsumerConfig
+        {
+            BootstrapServers = o.BootstrapServers,
+            GroupId = groupId,
+            EnableAutoCommit = false,
+            EnableAutoOffsetStore = false,
+            AutoOffsetReset = reset,
+            SessionTimeoutMs = o.SessionTimeoutMs,
+            HeartbeatIntervalMs = o.HeartbeatIntervalMs,
+        };
+        // Without this a live tail waits up to 500 ms per fetch; prompts must reach a seller well within a second.
+        config.Set("fetch.wait.max.ms", "10");
+        foreach (var (key, value) in o.Settings)
+        {
+            config.Set(key, value);
+        }
+
+        return config;
+    }
+
+    public ProducerConfig ProducerConfig()
+    {
+        LibrdkafkaLoader.EnsureLoaded();
+        var o = options.Value;
+        var config = new ProducerConfig
+        {
+            BootstrapServers = o.BootstrapServers,
+            EnableIdempotence = true,
+            Acks = Acks.All,
+            LingerMs = 2,
+        };
+        foreach (var (key, value) in o.Settings)
+        {
+            config.Set(key, value);
+        }
+
+        return config;
+    }
+}

@@ -1,0 +1,23 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace DemandCenter.Telemetry;
+
+public static class DemandTelemetry
+{
+    public const string Name = "DemandCenter";
+
+    public static readonly ActivitySource Source = new(Name);
+}
+
+/// <summary>Counters the product reports. Tags are codes and types, never personal data.</summary>
+public static class DemandMetrics
+{
+    private static readonly Meter Meter = new(DemandTelemetry.Name);
+
+    public static readonly Counter<long> SignalsAccepted = Meter.CreateCounter<long>("demand.signals.accepted");
+    public static readonly Counter<long> SignalsRejected = Meter.CreateCounter<long>("demand.signals.rejected");
+    public static readonly Counter<long> EventsAppended = Meter.CreateCounter<long>("demand.journey.events_appended");
+    public static readonly Counter<long> PromptsRaised = Meter.CreateCounter<long>("demand.prompts.raised");
+    public static readonly Counter<long> PromptsPushed = Meter.CreateCounter<long>("demand.prompts.pushed");
+}

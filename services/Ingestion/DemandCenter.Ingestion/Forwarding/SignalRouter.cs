@@ -1,0 +1,52 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Confluent.Kafka;
+using DemandCenter.Contracts;
+using DemandCenter.Ingestion.Domain;
+using DemandCenter.Kafka;
+using DemandCenter.Telemetry;
+
+namespace DemandCenter.Ingestion.Forwarding;
+
+/// <summary>Where an evaluated message goes: the journey topic keyed by account, or the dead-letter topic with its reason.</summary>
+public sealed class SignalRouter(SharedProducer producer)
+{
+    public Task ForwardAsync(Accepted accepted, string? traceParent, CancellationToken ct)
+    {
+        var headers = new Headers()
+            .AddString(MessageHeaders.TraceParent, traceParent ?? Activity.Current?.Id)
+            .AddString("ce_source", accepted.Event.Source)
+            .AddString("ce_id", accepted.Event.Id);
+        return producer.ProduceAsync(Topics.JourneySignals, accepted.Signal.AccountId, ContractJson.Serialize(accepted.Signal), headers, ct);
+    }
+
+    /// <summary>The original bytes, key and headers, plus headers naming the reason and where the message came from.</summary>
+    public Task DeadLetterAsync(ConsumeResult<string, byte[]> original, Rejected rejected, CancellationToken ct)
+    {
+        DemandMetrics.SignalsRejected.Add(1, new KeyValuePair<string, object?>("reason", rejected.Code));
+        var headers = new Headers();
+        foreach (var h in original.Message.Headers ?? [])
+        {
+            headers.Add(h.Key, h.GetValueBytes());
+        }
+
+        headers.AddString(MessageHeaders.DeadLetterReason, rejected.Reason)
+            .AddString(MessageHeaders.SourceTopic, original.Topic)
+            .AddString(MessageHeaders.SourcePartition, original.Partition.Value.ToString(CultureInfo.InvariantCulture))
+            .AddString(MessageHeaders.SourceOffset, original.Offset.Value.ToString(CultureInfo.InvariantCulture));
+        return producer.ProduceAsync(Topics.DeadLetter, original.Message.Key ?? "", original.Message.Value ?? [], headers, ct);
+    }
+
+    /// <summary>Kafka headers as text; bytes that are not UTF-8 are replaced rather than failing the message.</summary>
+    public static Dictionary<string, string> ReadHeaders(Headers? headers)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var h in headers ?? [])
+        {
+            result[h.Key] = Encoding.UTF8.GetString(h.GetValueBytes() ?? []);
+        }
+
+        return result;
+    }
+}

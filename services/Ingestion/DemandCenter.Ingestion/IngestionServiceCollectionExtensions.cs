@@ -1,0 +1,55 @@
+using System.Threading.RateLimiting;
+using DemandCenter.Ingestion.Collector;
+using DemandCenter.Ingestion.Consuming;
+using DemandCenter.Ingestion.Domain;
+using DemandCenter.Ingestion.Domain.Validation;
+using DemandCenter.Ingestion.Forwarding;
+using DemandCenter.Kafka;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace DemandCenter.Ingestion;
+
+public static class IngestionServiceCollectionExtensions
+{
+    public static IServiceCollection AddIngestion(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddKafka(configuration);
+        services.AddOptions<IngestionOptions>().Bind(configuration.GetSection(IngestionOptions.Section));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<IngestionOptions>>().Value;
+            var freeMail = o.FreeMailDomains.Count > 0 ? o.FreeMailDomains.ToHashSet(StringComparer.Ordinal) : IdentityResolver.DefaultFreeMail;
+            return new SignalIntake(IngestionLimits.Default, sp.GetRequiredService<TimeProvider>(), new IdentityResolver(freeMail), PageCategoryRules.Default);
+        });
+        services.AddSingleton<SignalRouter>();
+        services.AddSingleton<ApiKeys>();
+        services.AddHostedService<IngestionConsumer>();
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy(SignalCollector.RateLimitPolicy, http =>
+            {
+                var perSecond = http.RequestServices.GetRequiredService<IOptions<IngestionOptions>>().Value.RequestsPerSecond;
+                // Partition by the presented key (hashed, so the limiter never holds a secret).
+                return RateLimitPartition.GetTokenBucketLimiter(ApiKeys.Hash(http.Request.Headers.Authorization.ToString()), _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = perSecond,
+                    TokensPerPeriod = perSecond,
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = 0,
+                });
+            });
+        });
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapIngestion(this IEndpointRouteBuilder app) => app.MapSignalCollector();
+}
