@@ -5,7 +5,7 @@ using DemandCenter.Host.Embedded;
 // with Demand:Embedded=false the same services run against the configured Kafka and PostgreSQL.
 var options = HostCommandLine.Parse(args);
 await using var runtime = options.Embedded ? await EmbeddedRuntime.StartAsync(options, Console.Out) : null;
-var app = DemandApp.Build(options, runtime?.Settings ?? new Dictionary<string, string?>());
+await using var app = DemandApp.Build(options, runtime?.Settings ?? new Dictionary<string, string?>());
 await app.StartAsync();
 var url = DemandApp.BaseUrl(app);
 runtime?.WriteUrl(url);

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using DemandCenter.Contracts;
 using DemandCenter.Ingestion.Domain.Validation;
@@ -69,6 +68,11 @@ public sealed class SignalIntake
             return Reject("message.too_large", "message", $"The message is {message.Value.Length} bytes; the limit is {_limits.MaxMessageBytes}.");
         }
 
+        if (!System.Text.Unicode.Utf8.IsValid(message.Value.Span))
+        {
+            return Reject("json.invalid", "message", "The message is not valid UTF-8.");
+        }
+
         CloudEvent? ce;
         try
         {
@@ -78,11 +82,6 @@ public sealed class SignalIntake
         {
             return Reject("json.invalid", ex.Path is { Length: > 1 } p ? p.TrimStart('$', '.') : "message", "The message is not valid JSON for a CloudEvent: " + ex.Message);
         }
-        catch (DecoderFallbackException)
-        {
-            return Reject("json.invalid", "message", "The message is not valid UTF-8.");
-        }
-
         if (ce is null)
         {
             return Reject("json.invalid", "message", "The message is JSON null, not a CloudEvent.");

@@ -11,12 +11,12 @@ public abstract class SignalDataValidator<T> : AbstractValidator<T>
     {
         Limits = limits;
         RuleFor(d => d).Must(d => !string.IsNullOrWhiteSpace(d.AnonymousId) || !string.IsNullOrWhiteSpace(d.Email) || !string.IsNullOrWhiteSpace(d.AccountDomain))
-            .WithName("data").OverridePropertyName("data")
+            .OverridePropertyName("data")
             .WithMessage("'data' must carry at least one of anonymousId, email, accountDomain.");
-        RuleFor(d => d.AnonymousId).MaximumLength(limits.MaxIdLength).WithName("data.anonymousId");
-        RuleFor(d => d.Email).MaximumLength(254).EmailAddress().When(d => d.Email is not null).WithName("data.email");
+        RuleFor(d => d.AnonymousId).MaximumLength(limits.MaxIdLength).OverridePropertyName("data.anonymousId");
+        RuleFor(d => d.Email).MaximumLength(254).EmailAddress().When(d => d.Email is not null).OverridePropertyName("data.email");
         RuleFor(d => d.AccountDomain).MaximumLength(253).Must(Domains.IsValidDomain).When(d => d.AccountDomain is not null)
-            .WithName("data.accountDomain").WithMessage("'data.accountDomain' must be a domain name such as acme.com.");
+            .OverridePropertyName("data.accountDomain").WithMessage("'data.accountDomain' must be a domain name such as acme.com.");
     }
 
     protected IngestionLimits Limits { get; }
@@ -31,13 +31,13 @@ public sealed class PageViewedValidator : SignalDataValidator<PageViewedData>
 {
     public PageViewedValidator(IngestionLimits limits) : base(limits)
     {
-        RuleFor(d => d.Url).NotEmpty().MaximumLength(limits.MaxUrlLength).Must(IsHttpUrl).WithName("data.url")
+        RuleFor(d => d.Url).NotEmpty().MaximumLength(limits.MaxUrlLength).Must(IsHttpUrl).OverridePropertyName("data.url")
             .WithMessage("'data.url' must be an absolute http(s) URL.");
-        RuleFor(d => d.Category).Must(c => OneOf(c, PageCategories.All)).WithName("data.category")
+        RuleFor(d => d.Category).Must(c => OneOf(c, PageCategories.All)).OverridePropertyName("data.category")
             .WithMessage("'data.category' must be one of " + string.Join(", ", PageCategories.All) + ".");
-        RuleFor(d => d.Title).MaximumLength(limits.MaxTextLength).WithName("data.title");
-        RuleFor(d => d.DurationSeconds).InclusiveBetween(0, 86_400).When(d => d.DurationSeconds is not null).WithName("data.durationSeconds");
-        RuleFor(d => d.Referrer).MaximumLength(limits.MaxUrlLength).WithName("data.referrer");
+        RuleFor(d => d.Title).MaximumLength(limits.MaxTextLength).OverridePropertyName("data.title");
+        RuleFor(d => d.DurationSeconds).InclusiveBetween(0, 86_400).When(d => d.DurationSeconds is not null).OverridePropertyName("data.durationSeconds");
+        RuleFor(d => d.Referrer).MaximumLength(limits.MaxUrlLength).OverridePropertyName("data.referrer");
     }
 }
 
@@ -46,9 +46,9 @@ public sealed class FormSubmittedValidator : SignalDataValidator<FormSubmittedDa
     public FormSubmittedValidator(IngestionLimits limits) : base(limits)
     {
         RuleFor(d => d.FormKind).NotEmpty().Must(k => OneOf(k, "contact_sales", "demo_request", "trial_signup", "content_download", "newsletter", "other"))
-            .WithName("data.formKind").WithMessage("'data.formKind' must be one of contact_sales, demo_request, trial_signup, content_download, newsletter, other.");
-        RuleFor(d => d.Email).NotEmpty().WithName("data.email");
-        RuleFor(d => d.FormId).MaximumLength(limits.MaxIdLength).WithName("data.formId");
+            .OverridePropertyName("data.formKind").WithMessage("'data.formKind' must be one of contact_sales, demo_request, trial_signup, content_download, newsletter, other.");
+        RuleFor(d => d.Email).NotEmpty().OverridePropertyName("data.email");
+        RuleFor(d => d.FormId).MaximumLength(limits.MaxIdLength).OverridePropertyName("data.formId");
     }
 }
 
@@ -56,8 +56,8 @@ public sealed class ContentDownloadedValidator : SignalDataValidator<ContentDown
 {
     public ContentDownloadedValidator(IngestionLimits limits) : base(limits)
     {
-        RuleFor(d => d.AssetId).NotEmpty().MaximumLength(limits.MaxIdLength).WithName("data.assetId");
-        RuleFor(d => d.Title).MaximumLength(limits.MaxTextLength).WithName("data.title");
+        RuleFor(d => d.AssetId).NotEmpty().MaximumLength(limits.MaxIdLength).OverridePropertyName("data.assetId");
+        RuleFor(d => d.Title).MaximumLength(limits.MaxTextLength).OverridePropertyName("data.title");
     }
 }
 
@@ -65,12 +65,12 @@ public sealed class ChatMessagePostedValidator : SignalDataValidator<ChatMessage
 {
     public ChatMessagePostedValidator(IngestionLimits limits) : base(limits)
     {
-        RuleFor(d => d.ConversationId).NotEmpty().MaximumLength(limits.MaxIdLength).WithName("data.conversationId");
-        RuleFor(d => d.Author).NotEmpty().Must(a => OneOf(a, "visitor", "agent", "bot")).WithName("data.author")
+        RuleFor(d => d.ConversationId).NotEmpty().MaximumLength(limits.MaxIdLength).OverridePropertyName("data.conversationId");
+        RuleFor(d => d.Author).NotEmpty().Must(a => OneOf(a, "visitor", "agent", "bot")).OverridePropertyName("data.author")
             .WithMessage("'data.author' must be one of visitor, agent, bot.");
-        RuleForEach(d => d.Intents).Must(i => OneOf(i, ChatIntents.All)).WithName("data.intents")
+        RuleForEach(d => d.Intents).Must(i => OneOf(i, ChatIntents.All)).OverridePropertyName("data.intents")
             .WithMessage("'data.intents' may hold only " + string.Join(", ", ChatIntents.All) + ".");
-        RuleFor(d => d.Text).MaximumLength(limits.MaxTextLength).WithName("data.text");
+        RuleFor(d => d.Text).MaximumLength(limits.MaxTextLength).OverridePropertyName("data.text");
     }
 }
 
@@ -78,10 +78,10 @@ public sealed class ChatConversationEndedValidator : SignalDataValidator<ChatCon
 {
     public ChatConversationEndedValidator(IngestionLimits limits) : base(limits)
     {
-        RuleFor(d => d.ConversationId).NotEmpty().MaximumLength(limits.MaxIdLength).WithName("data.conversationId");
-        RuleFor(d => d.Outcome).Must(o => OneOf(o, "resolved", "handed_to_sales", "abandoned")).WithName("data.outcome")
+        RuleFor(d => d.ConversationId).NotEmpty().MaximumLength(limits.MaxIdLength).OverridePropertyName("data.conversationId");
+        RuleFor(d => d.Outcome).Must(o => OneOf(o, "resolved", "handed_to_sales", "abandoned")).OverridePropertyName("data.outcome")
             .WithMessage("'data.outcome' must be one of resolved, handed_to_sales, abandoned.");
-        RuleForEach(d => d.Intents).Must(i => OneOf(i, ChatIntents.All)).WithName("data.intents")
+        RuleForEach(d => d.Intents).Must(i => OneOf(i, ChatIntents.All)).OverridePropertyName("data.intents")
             .WithMessage("'data.intents' may hold only " + string.Join(", ", ChatIntents.All) + ".");
     }
 }
@@ -90,11 +90,11 @@ public sealed class EmailValidator : SignalDataValidator<EmailData>
 {
     public EmailValidator(IngestionLimits limits) : base(limits)
     {
-        RuleFor(d => d.Email).NotEmpty().WithName("data.email");
-        RuleFor(d => d.MessageId).NotEmpty().MaximumLength(limits.MaxIdLength).WithName("data.messageId");
-        RuleFor(d => d.CampaignId).MaximumLength(limits.MaxIdLength).WithName("data.campaignId");
-        RuleFor(d => d.Url).MaximumLength(limits.MaxUrlLength).WithName("data.url");
-        RuleFor(d => d.ReplyKind).Must(k => OneOf(k, "positive", "negative", "neutral", "out_of_office")).WithName("data.replyKind")
+        RuleFor(d => d.Email).NotEmpty().OverridePropertyName("data.email");
+        RuleFor(d => d.MessageId).NotEmpty().MaximumLength(limits.MaxIdLength).OverridePropertyName("data.messageId");
+        RuleFor(d => d.CampaignId).MaximumLength(limits.MaxIdLength).OverridePropertyName("data.campaignId");
+        RuleFor(d => d.Url).MaximumLength(limits.MaxUrlLength).OverridePropertyName("data.url");
+        RuleFor(d => d.ReplyKind).Must(k => OneOf(k, "positive", "negative", "neutral", "out_of_office")).OverridePropertyName("data.replyKind")
             .WithMessage("'data.replyKind' must be one of positive, negative, neutral, out_of_office.");
     }
 }
@@ -103,12 +103,12 @@ public sealed class MeetingHeldValidator : SignalDataValidator<MeetingHeldData>
 {
     public MeetingHeldValidator(IngestionLimits limits) : base(limits)
     {
-        RuleFor(d => d.MeetingId).NotEmpty().MaximumLength(limits.MaxIdLength).WithName("data.meetingId");
-        RuleFor(d => d.Mode).NotEmpty().Must(m => OneOf(m, "in_person", "virtual")).WithName("data.mode")
+        RuleFor(d => d.MeetingId).NotEmpty().MaximumLength(limits.MaxIdLength).OverridePropertyName("data.meetingId");
+        RuleFor(d => d.Mode).NotEmpty().Must(m => OneOf(m, "in_person", "virtual")).OverridePropertyName("data.mode")
             .WithMessage("'data.mode' must be in_person or virtual.");
-        RuleFor(d => d.SellerId).NotEmpty().MaximumLength(limits.MaxIdLength).WithName("data.sellerId");
-        RuleForEach(d => d.Attendees).EmailAddress().WithName("data.attendees");
-        RuleFor(d => d.DurationMinutes).InclusiveBetween(0, 24 * 60).When(d => d.DurationMinutes is not null).WithName("data.durationMinutes");
+        RuleFor(d => d.SellerId).NotEmpty().MaximumLength(limits.MaxIdLength).OverridePropertyName("data.sellerId");
+        RuleForEach(d => d.Attendees).EmailAddress().OverridePropertyName("data.attendees");
+        RuleFor(d => d.DurationMinutes).InclusiveBetween(0, 24 * 60).When(d => d.DurationMinutes is not null).OverridePropertyName("data.durationMinutes");
     }
 }
 
@@ -116,8 +116,8 @@ public sealed class CrmAccountUpdatedValidator : SignalDataValidator<CrmAccountU
 {
     public CrmAccountUpdatedValidator(IngestionLimits limits) : base(limits)
     {
-        RuleFor(d => d.AccountDomain).NotEmpty().WithName("data.accountDomain");
-        RuleFor(d => d.Name).MaximumLength(limits.MaxTextLength).WithName("data.name");
-        RuleFor(d => d.AnnualRevenue).GreaterThanOrEqualTo(0).When(d => d.AnnualRevenue is not null).WithName("data.annualRevenue");
+        RuleFor(d => d.AccountDomain).NotEmpty().OverridePropertyName("data.accountDomain");
+        RuleFor(d => d.Name).MaximumLength(limits.MaxTextLength).OverridePropertyName("data.name");
+        RuleFor(d => d.AnnualRevenue).GreaterThanOrEqualTo(0).When(d => d.AnnualRevenue is not null).OverridePropertyName("data.annualRevenue");
     }
 }
