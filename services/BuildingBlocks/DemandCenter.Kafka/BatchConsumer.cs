@@ -55,6 +55,7 @@ public abstract class BatchConsumer(KafkaClients clients, ILogger logger) : Back
             .SetPartitionsAssignedHandler(OnAssigned)
             .SetPartitionsRevokedHandler((c, revoked) => FinishPending(c))
             .SetErrorHandler((_, e) => logger.LogWarning("Kafka client {Group}: {Reason} (fatal: {Fatal})", GroupId, e.Reason, e.IsFatal))
+            .SetLogHandler((_, m) => KafkaLog.Write(logger, m))
             .Build();
         if (TailAllPartitions)
         {

@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
 
 namespace DemandCenter.Kafka;
 
@@ -10,9 +11,11 @@ public sealed class SharedProducer : IDisposable
 {
     private readonly IProducer<string, byte[]> _producer;
 
-    public SharedProducer(KafkaClients clients)
+    public SharedProducer(KafkaClients clients, ILogger<SharedProducer> logger)
     {
-        _producer = new ProducerBuilder<string, byte[]>(clients.ProducerConfig()).Build();
+        _producer = new ProducerBuilder<string, byte[]>(clients.ProducerConfig())
+            .SetLogHandler((_, m) => KafkaLog.Write(logger, m))
+            .Build();
     }
 
     public Task<DeliveryResult<string, byte[]>> ProduceAsync(string topic, string key, byte[] value, Headers? headers = null, CancellationToken ct = default) =>

@@ -45,6 +45,10 @@ public sealed class EmbeddedRuntime : IAsyncDisposable
             await postgres.CreateDatabaseAsync(Database);
         }
 
+        // The in-process broker starts empty every run, so offsets stored against the previous one point nowhere;
+        // left in place they would make consumers skip the new broker's first messages.
+        await ForgetOffsetsAsync(postgres.ConnectionString(Database));
+
         Say("starting the in-process Kafka-protocol broker (librdkafka mock cluster)");
         var kafka = new MockCluster();
         const int partitions = 8;
@@ -83,6 +87,15 @@ public sealed class EmbeddedRuntime : IAsyncDisposable
         _kafka.Dispose();
         await _postgres.StopAsync();
         Console.WriteLine("[demand] stopped");
+    }
+
+    private static async Task ForgetOffsetsAsync(string connectionString)
+    {
+        await using var conn = new Npgsql.NpgsqlConnection(connectionString);
+        await conn.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand(
+            "DO $$ BEGIN IF to_regclass('demand.consumer_offsets') IS NOT NULL THEN DELETE FROM demand.consumer_offsets; END IF; END $$", conn);
+        await cmd.ExecuteNonQueryAsync();
     }
 
     private static async Task<string> SecretAsync(string dir, string name, Func<string> create)
