@@ -1,3 +1,4 @@
+using Shouldly;
 using Xunit;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -14,38 +15,26 @@ using Npgsql;
 namespace DemandCenter.Testing;
 
 /// <summary>
-/// The whole product in this test process against real servers: a private PostgreSQL cluster and a mock-cluster
-/// Kafka broker of its own (so each test class is isolated), and the three services composed as in embedded mode,
-/// listening on a free loopback port.
+/// Real servers of a test class's own: a private PostgreSQL cluster and a mock-cluster Kafka broker with the
+/// product's topics, so test classes never see each other's data.
 /// </summary>
-public class DemandTestHost : IAsyncLifetime
+public class DemandInfrastructure : IAsyncLifetime
 {
     public const string Database = "demand";
-    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
     private readonly string _root = Path.Combine(Path.GetTempPath(), "demand-tests", Guid.NewGuid().ToString("n"));
     private EmbeddedPostgres? _postgres;
     private MockCluster? _kafka;
-    private WebApplication? _app;
     private IProducer<string, byte[]>? _producer;
 
-    public string BaseUrl { get; private set; } = "";
+    protected string Root => _root;
 
     public string BootstrapServers => _kafka!.BootstrapServers;
 
-    public string ApiKey { get; } = "test_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-
     public string ConnectionString => _postgres!.ConnectionString(Database);
 
-    public HttpClient Http { get; } = new();
-
-    public IServiceProvider Services => _app!.Services;
-
-    /// <summary>Extra settings a test class needs; applied over the defaults.</summary>
-    protected virtual IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>();
-
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
-        _postgres = new EmbeddedPostgres(Path.Combine(_root, "pg"));
+        _postgres = new EmbeddedPostgres(Path.Combine(_root, "pg"), durable: false);
         await _postgres.StartAsync();
         await _postgres.CreateDatabaseAsync(Database);
         _kafka = new MockCluster();
@@ -54,49 +43,19 @@ public class DemandTestHost : IAsyncLifetime
             _kafka.CreateTopic(topic, 4);
         }
 
-        var settings = new Dictionary<string, string?>
-        {
-            ["urls"] = "http://127.0.0.1:0",
-            ["Demand:Postgres:ConnectionString"] = ConnectionString,
-            ["Demand:Kafka:BootstrapServers"] = BootstrapServers,
-            ["Demand:Kafka:SessionTimeoutMs"] = "4000",
-            ["Demand:Kafka:HeartbeatIntervalMs"] = "500",
-            ["Demand:Auth:SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-            ["Demand:Hub:DevSignIn"] = "true",
-            ["Demand:Ingestion:ApiKeys:0:Name"] = "tests",
-            ["Demand:Ingestion:ApiKeys:0:Sha256"] = ApiKeys.Hash(ApiKey),
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
-        foreach (var (k, v) in ExtraSettings)
-        {
-            settings[k] = v;
-        }
-
-        var options = new HostCommandLine(Embedded: true, Simulator: false, HostCommandLine.AllServices, _root, []);
-        _app = DemandApp.Build(options, settings);
-        await _app.StartAsync();
-        BaseUrl = DemandApp.BaseUrl(_app);
-        Http.BaseAddress = new Uri(BaseUrl);
-        await Wait.UntilAsync(async () => (await Http.GetAsync(new Uri("/health/ready", UriKind.Relative))).IsSuccessStatusCode, ReadyTimeout, "the host to become ready");
-        _producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = BootstrapServers }).Build();
+        LibrdkafkaLoader.EnsureLoaded();
+        _producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = BootstrapServers, LingerMs = 5 }).Build();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         _producer?.Dispose();
-        if (_app is not null)
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
-
         _kafka?.Dispose();
         if (_postgres is not null)
         {
             await _postgres.StopAsync();
         }
 
-        Http.Dispose();
         try
         {
             Directory.Delete(_root, recursive: true);
@@ -111,19 +70,15 @@ public class DemandTestHost : IAsyncLifetime
     public Task PublishAsync(string topic, string key, byte[] value, Headers? headers = null) =>
         _producer!.ProduceAsync(topic, new Message<string, byte[]> { Key = key, Value = value, Headers = headers });
 
-    public async Task<string> TokenAsync(string sub)
+    /// <summary>Queues many messages at once, then waits until the broker has them all.</summary>
+    public void PublishMany(string topic, IEnumerable<(string Key, byte[] Value)> messages)
     {
-        var response = await Http.PostAsJsonAsync(new Uri("/api/v1/dev/token", UriKind.Relative), new { sub });
-        response.EnsureSuccessStatusCode();
-        var body = await response.Content.ReadFromJsonAsync<Dictionary<string, string>>();
-        return body!["accessToken"];
-    }
+        foreach (var (key, value) in messages)
+        {
+            _producer!.Produce(topic, new Message<string, byte[]> { Key = key, Value = value });
+        }
 
-    public async Task<HttpClient> ClientForAsync(string sub)
-    {
-        var client = new HttpClient { BaseAddress = new Uri(BaseUrl) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(sub));
-        return client;
+        _producer!.Flush(TimeSpan.FromSeconds(60)).ShouldBe(0, "every message delivered");
     }
 
     public async Task<T?> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
@@ -143,7 +98,6 @@ public class DemandTestHost : IAsyncLifetime
     /// <summary>Reads a topic from the beginning until <paramref name="match"/> has been seen, or fails at the deadline.</summary>
     public ConsumeResult<string, byte[]> ConsumeUntil(string topic, Func<ConsumeResult<string, byte[]>, bool> match, TimeSpan timeout)
     {
-        LibrdkafkaLoader.EnsureLoaded();
         using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
         {
             BootstrapServers = BootstrapServers,
@@ -167,5 +121,82 @@ public class DemandTestHost : IAsyncLifetime
         }
 
         throw new TimeoutException($"No matching message on {topic} within {timeout}.");
+    }
+}
+
+/// <summary>
+/// The whole product in this test process on <see cref="DemandInfrastructure"/>: the three services composed as in
+/// embedded mode, listening on a free loopback port.
+/// </summary>
+public class DemandTestHost : DemandInfrastructure
+{
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
+    private WebApplication? _app;
+
+    public string BaseUrl { get; private set; } = "";
+
+    public string ApiKey { get; } = "test_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
+    public HttpClient Http { get; } = new();
+
+    public IServiceProvider Services => _app!.Services;
+
+    /// <summary>Extra settings a test class needs; applied over the defaults.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>();
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        var settings = new Dictionary<string, string?>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["Demand:Postgres:ConnectionString"] = ConnectionString,
+            ["Demand:Kafka:BootstrapServers"] = BootstrapServers,
+            ["Demand:Kafka:SessionTimeoutMs"] = "4000",
+            ["Demand:Kafka:HeartbeatIntervalMs"] = "500",
+            ["Demand:Auth:SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            ["Demand:Hub:DevSignIn"] = "true",
+            ["Demand:Ingestion:ApiKeys:0:Name"] = "tests",
+            ["Demand:Ingestion:ApiKeys:0:Sha256"] = ApiKeys.Hash(ApiKey),
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (k, v) in ExtraSettings)
+        {
+            settings[k] = v;
+        }
+
+        var options = new HostCommandLine(Embedded: true, Simulator: false, HostCommandLine.AllServices, Root, []);
+        _app = DemandApp.Build(options, settings);
+        await _app.StartAsync();
+        BaseUrl = DemandApp.BaseUrl(_app);
+        Http.BaseAddress = new Uri(BaseUrl);
+        await Wait.UntilAsync(async () => (await Http.GetAsync(new Uri("/health/ready", UriKind.Relative))).IsSuccessStatusCode, ReadyTimeout, "the host to become ready");
+    }
+
+    public override async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        Http.Dispose();
+        await base.DisposeAsync();
+    }
+
+    public async Task<string> TokenAsync(string sub)
+    {
+        var response = await Http.PostAsJsonAsync(new Uri("/api/v1/dev/token", UriKind.Relative), new { sub });
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<Dictionary<string, string>>();
+        return body!["accessToken"];
+    }
+
+    public async Task<HttpClient> ClientForAsync(string sub)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(sub));
+        return client;
     }
 }

@@ -16,10 +16,16 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     private readonly string _socketDir;
     private readonly string _bin;
     private readonly Action<string> _log;
+    private readonly bool _durable;
     private bool _started;
 
-    public EmbeddedPostgres(string rootDir, Action<string>? log = null)
+    /// <param name="durable">
+    /// True (the product default): fsync and synchronous commit stay on, so a committed transaction survives a
+    /// machine crash. False trades that for speed, for throwaway test clusters.
+    /// </param>
+    public EmbeddedPostgres(string rootDir, Action<string>? log = null, bool durable = true)
     {
+        _durable = durable;
         RootDir = Path.GetFullPath(rootDir);
         _dataDir = Path.Combine(RootDir, "data");
         _socketDir = Path.Combine(RootDir, "run");
@@ -61,7 +67,8 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 
         Port = FreePort();
         _log($"starting PostgreSQL on 127.0.0.1:{Port}");
-        var options = $"-c listen_addresses=127.0.0.1 -p {Port} -k {_socketDir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200";
+        var options = $"-c listen_addresses=127.0.0.1 -p {Port} -k {_socketDir} -c max_connections=200" +
+                      (_durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
         await RunAsync(Path.Combine(_bin, "pg_ctl"),
             ["-D", _dataDir, "-w", "-t", "60", "-l", Path.Combine(RootDir, "postgres.log"), "-o", options, "start"], asPostgres: true, ct);
         _started = true;

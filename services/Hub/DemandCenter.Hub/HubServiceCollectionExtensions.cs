@@ -29,7 +29,6 @@ public static class HubServiceCollectionExtensions
         }).AddJsonProtocol(o => o.PayloadSerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull);
         services.AddSingleton<PromptFanout>();
         services.AddHostedService(sp => sp.GetRequiredService<PromptFanout>());
-        services.AddProblemDetails();
         return services;
     }
 

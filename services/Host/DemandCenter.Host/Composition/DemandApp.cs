@@ -31,6 +31,7 @@ public static class DemandApp
 
         var services = builder.Services;
         services.AddDemandTelemetry(builder.Configuration, "demand-center");
+        services.AddProblemDetails();
         services.AddHealthChecks()
             .AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"])
             .AddCheck<ConsumersHealthCheck>("consumers", tags: ["ready"]);
