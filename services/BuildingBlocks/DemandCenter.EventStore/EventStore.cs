@@ -1,113 +1,123 @@
 using System.Text.Json;
+using DemandCenter.Contracts;
+using Microsoft.Extensions.Options;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace DemandCenter.EventStore;
 
-/// <summary>An event to append: its stable id (for idempotency), type name, JSON data and metadata.</summary>
-public sealed record NewEvent(Guid EventId, string Type, JsonElement Data, IReadOnlyDictionary<string, string?> Metadata);
+public sealed record StoredEvent(long Sequence, string StreamId, long Version, Guid EventId, string Type, object Data, EventMetadata Metadata, DateTimeOffset RecordedAt);
 
-public sealed record StoredEvent(long Sequence, string StreamId, long Version, Guid EventId, string Type, JsonElement Data, DateTimeOffset RecordedAt);
+/// <summary>How an aggregate's state is written to and read from a snapshot.</summary>
+public sealed record SnapshotCodec<T>(Func<T, JsonElement> Write, Func<JsonElement, T> Read);
 
-public sealed class ConcurrencyException(string streamId, long expected, long actual)
-    : Exception($"Stream '{streamId}' is at version {actual}, not the expected {expected}.")
-{
-    public string StreamId { get; } = streamId;
-    public long Expected { get; } = expected;
-    public long Actual { get; } = actual;
-}
+public sealed record AggregateResult<T>(T State, long Version, int Replayed, long? FromSnapshot);
 
-/// <summary>
-/// Streams of events on PostgreSQL. Appends run inside the caller's transaction so that projections, outbox rows
-/// and consumed offsets commit together with the events (the exactly-once effect).
-/// </summary>
-public sealed class EventStore(EventStoreSchema schema)
+/// <summary>Streams of events on PostgreSQL: sessions for writing, stream reads and aggregation (with time travel) for reading.</summary>
+public sealed class EventStore(NpgsqlDataSource dataSource, EventStoreSchema schema, EventSerializer serializer, IOptions<EventStoreOptions> options)
 {
     private readonly string _s = schema.Schema;
 
-    /// <summary>Which of these event ids are already stored (a redelivered message appends nothing).</summary>
-    public async Task<HashSet<Guid>> KnownAsync(NpgsqlTransaction tx, IReadOnlyCollection<Guid> eventIds, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand($"SELECT event_id FROM {_s}.events WHERE event_id = ANY(@ids)", tx.Connection, tx);
-        cmd.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = eventIds.ToArray() });
-        var known = new HashSet<Guid>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            known.Add(reader.GetGuid(0));
-        }
+    public EventSerializer Serializer => serializer;
 
-        return known;
+    /// <summary>Opens a transaction and locks the streams it will append to (name them all now).</summary>
+    public Task<EventSession> BeginSessionAsync(IEnumerable<string> streamIds, CancellationToken ct) =>
+        EventSession.BeginAsync(dataSource, schema, serializer, streamIds, ct);
+
+    /// <summary>Appends to one stream in a transaction of its own.</summary>
+    public async Task<CommitResult> AppendAsync(string streamId, long expectedVersion, IReadOnlyList<NewEvent> events, CancellationToken ct)
+    {
+        await using var session = await BeginSessionAsync([streamId], ct);
+        session.Append(streamId, expectedVersion, events);
+        return await session.CommitAsync(ct);
     }
 
-    /// <summary>Appends after <paramref name="expectedVersion"/> (0 for a new stream); throws <see cref="ConcurrencyException"/> when another writer got there first.</summary>
-    public async Task<long> AppendAsync(NpgsqlTransaction tx, string streamId, long expectedVersion, IReadOnlyList<NewEvent> events, CancellationToken ct)
+    public async Task<long> StreamVersionAsync(string streamId, CancellationToken ct)
     {
-        if (events.Count == 0)
-        {
-            return expectedVersion;
-        }
-
-        var newVersion = expectedVersion + events.Count;
-        await using (var bump = new NpgsqlCommand(
-            $"""
-            INSERT INTO {_s}.streams (stream_id, version) VALUES (@id, @new)
-            ON CONFLICT (stream_id) DO UPDATE SET version = EXCLUDED.version, updated_at = now()
-              WHERE {_s}.streams.version = @expected
-            """, tx.Connection, tx))
-        {
-            bump.Parameters.AddWithValue("id", streamId);
-            bump.Parameters.AddWithValue("new", newVersion);
-            bump.Parameters.AddWithValue("expected", expectedVersion);
-            var rows = await bump.ExecuteNonQueryAsync(ct);
-            if (rows == 0)
-            {
-                throw new ConcurrencyException(streamId, expectedVersion, await VersionAsync(tx, streamId, ct));
-            }
-        }
-
-        var batch = new NpgsqlBatch(tx.Connection, tx);
-        await using (batch)
-        {
-            for (var i = 0; i < events.Count; i++)
-            {
-                var e = events[i];
-                var cmd = new NpgsqlBatchCommand($"INSERT INTO {_s}.events (stream_id, version, event_id, type, data, metadata) VALUES ($1, $2, $3, $4, $5, $6)");
-                cmd.Parameters.Add(new NpgsqlParameter { Value = streamId });
-                cmd.Parameters.Add(new NpgsqlParameter { Value = expectedVersion + i + 1 });
-                cmd.Parameters.Add(new NpgsqlParameter { Value = e.EventId });
-                cmd.Parameters.Add(new NpgsqlParameter { Value = e.Type });
-                cmd.Parameters.Add(new NpgsqlParameter { Value = e.Data.GetRawText(), NpgsqlDbType = NpgsqlDbType.Jsonb });
-                cmd.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(e.Metadata), NpgsqlDbType = NpgsqlDbType.Jsonb });
-                batch.BatchCommands.Add(cmd);
-            }
-
-            await batch.ExecuteNonQueryAsync(ct);
-        }
-
-        return newVersion;
-    }
-
-    public async Task<IReadOnlyList<StoredEvent>> ReadStreamAsync(NpgsqlConnection conn, string streamId, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(
-            $"SELECT seq, stream_id, version, event_id, type, data, recorded_at FROM {_s}.events WHERE stream_id = @id ORDER BY version", conn);
+        await using var cmd = dataSource.CreateCommand($"SELECT version FROM {_s}.streams WHERE stream_id = @id");
         cmd.Parameters.AddWithValue("id", streamId);
+        return await cmd.ExecuteScalarAsync(ct) is long v ? v : 0;
+    }
+
+    /// <summary>A stream's events from <paramref name="fromVersion"/>, up to <paramref name="toVersion"/> and recorded no later than <paramref name="until"/>.</summary>
+    public async Task<IReadOnlyList<StoredEvent>> ReadStreamAsync(string streamId, long fromVersion = 1, long? toVersion = null, DateTimeOffset? until = null, CancellationToken ct = default)
+    {
+        await using var cmd = dataSource.CreateCommand(
+            $"""
+            SELECT seq, stream_id, version, event_id, type, data::text, metadata::text, recorded_at FROM {_s}.events
+            WHERE stream_id = @id AND version >= @from AND (@to::bigint IS NULL OR version <= @to) AND (@until::timestamptz IS NULL OR recorded_at <= @until)
+            ORDER BY version
+            """);
+        cmd.Parameters.AddWithValue("id", streamId);
+        cmd.Parameters.AddWithValue("from", fromVersion);
+        cmd.Parameters.Add(new NpgsqlParameter("to", NpgsqlTypes.NpgsqlDbType.Bigint) { Value = (object?)toVersion ?? DBNull.Value });
+        cmd.Parameters.Add(new NpgsqlParameter("until", NpgsqlTypes.NpgsqlDbType.TimestampTz) { Value = (object?)until ?? DBNull.Value });
         var list = new List<StoredEvent>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            using var doc = JsonDocument.Parse(reader.GetString(5));
-            list.Add(new StoredEvent(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetGuid(3), reader.GetString(4), doc.RootElement.Clone(), reader.GetFieldValue<DateTimeOffset>(6)));
+            var type = reader.GetString(4);
+            var data = serializer.Deserialize(type, System.Text.Encoding.UTF8.GetBytes(reader.GetString(5)));
+            list.Add(new StoredEvent(
+                reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetGuid(3), serializer.Types.NameOf(data.GetType()), data,
+                JsonSerializer.Deserialize<EventMetadata>(reader.GetString(6), ContractJson.Options) ?? EventMetadata.Empty,
+                reader.GetFieldValue<DateTimeOffset>(7)));
         }
 
         return list;
     }
 
-    private async Task<long> VersionAsync(NpgsqlTransaction tx, string streamId, CancellationToken ct)
+    /// <summary>
+    /// Folds a stream into state: as it is now, as of a version, or as it was at a moment (time travel). Starts from the
+    /// latest snapshot at or below the target when a codec is given, and leaves a new snapshot after a long replay.
+    /// </summary>
+    public async Task<AggregateResult<T>> AggregateStreamAsync<T>(
+        string streamId, T initial, Func<T, object, T> evolve, long? atVersion = null, DateTimeOffset? asOf = null, SnapshotCodec<T>? snapshots = null, CancellationToken ct = default)
     {
-        await using var cmd = new NpgsqlCommand($"SELECT version FROM {_s}.streams WHERE stream_id = @id", tx.Connection, tx);
-        cmd.Parameters.AddWithValue("id", streamId);
-        return await cmd.ExecuteScalarAsync(ct) is long v ? v : 0;
+        var target = atVersion;
+        if (asOf is not null)
+        {
+            await using var at = dataSource.CreateCommand($"SELECT coalesce(max(version), 0) FROM {_s}.events WHERE stream_id = @id AND recorded_at <= @t");
+            at.Parameters.AddWithValue("id", streamId);
+            at.Parameters.AddWithValue("t", asOf.Value);
+            var v = (long)(await at.ExecuteScalarAsync(ct))!;
+            target = target is null ? v : Math.Min(target.Value, v);
+        }
+
+        var state = initial;
+        long from = 0;
+        long? snapshotVersion = null;
+        if (snapshots is not null)
+        {
+            await using var snap = dataSource.CreateCommand(
+                $"SELECT version, state::text FROM {_s}.snapshots WHERE stream_id = @id AND (@to::bigint IS NULL OR version <= @to) ORDER BY version DESC LIMIT 1");
+            snap.Parameters.AddWithValue("id", streamId);
+            snap.Parameters.Add(new NpgsqlParameter("to", NpgsqlTypes.NpgsqlDbType.Bigint) { Value = (object?)target ?? DBNull.Value });
+            await using var reader = await snap.ExecuteReaderAsync(ct);
+            if (await reader.ReadAsync(ct))
+            {
+                from = reader.GetInt64(0);
+                snapshotVersion = from;
+                using var doc = JsonDocument.Parse(reader.GetString(1));
+                state = snapshots.Read(doc.RootElement);
+            }
+        }
+
+        var events = await ReadStreamAsync(streamId, from + 1, target, null, ct);
+        foreach (var e in events)
+        {
+            state = evolve(state, e.Data);
+        }
+
+        var version = events.Count > 0 ? events[^1].Version : from;
+        if (snapshots is not null && events.Count >= options.Value.SnapshotEvery)
+        {
+            await using var save = dataSource.CreateCommand($"INSERT INTO {_s}.snapshots (stream_id, version, state) VALUES (@id, @v, @s::jsonb) ON CONFLICT DO NOTHING");
+            save.Parameters.AddWithValue("id", streamId);
+            save.Parameters.AddWithValue("v", version);
+            save.Parameters.AddWithValue("s", snapshots.Write(state).GetRawText());
+            await save.ExecuteNonQueryAsync(ct);
+        }
+
+        return new AggregateResult<T>(state, version, events.Count, snapshotVersion);
     }
 }

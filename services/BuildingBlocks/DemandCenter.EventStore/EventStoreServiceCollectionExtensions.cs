@@ -9,20 +9,44 @@ namespace DemandCenter.EventStore;
 
 public static class EventStoreServiceCollectionExtensions
 {
-    /// <summary>The data source, schema, store, offsets and outbox. Safe to call from every service composed in one host.</summary>
-    public static IServiceCollection AddEventStore(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>The store and its parts. Safe to call from every service composed in one host; <paramref name="registerTypes"/> adds event types.</summary>
+    public static IServiceCollection AddEventStore(this IServiceCollection services, IConfiguration configuration, Action<EventTypes>? registerTypes = null)
     {
+        if (registerTypes is not null)
+        {
+            services.AddSingleton(new EventTypeRegistration(registerTypes));
+        }
+
+        if (services.Any(d => d.ServiceType == typeof(EventStore)))
+        {
+            return services;
+        }
+
         services.AddOptions<EventStoreOptions>().Bind(configuration.GetSection(EventStoreOptions.Section));
+        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => NpgsqlDataSource.Create(
             sp.GetRequiredService<IOptions<EventStoreOptions>>().Value.ConnectionString is { Length: > 0 } cs
                 ? cs
                 : throw new InvalidOperationException($"Set {EventStoreOptions.Section}:ConnectionString.")));
-        services.TryAddSingleton(sp => new EventStoreSchema(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IOptions<EventStoreOptions>>().Value, sp.GetServices<SchemaExtension>()));
-        services.TryAddSingleton<EventStore>();
-        services.TryAddSingleton<ConsumerOffsets>();
-        services.TryAddSingleton<Outbox>();
+        services.AddSingleton(sp => new EventStoreSchema(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IOptions<EventStoreOptions>>().Value, sp.GetServices<SchemaExtension>()));
+        services.AddSingleton(sp =>
+        {
+            var types = new EventTypes();
+            foreach (var registration in sp.GetServices<EventTypeRegistration>())
+            {
+                registration.Register(types);
+            }
+
+            return types;
+        });
+        services.AddSingleton<PersonalDataProtector>();
+        services.AddSingleton<EventSerializer>();
+        services.AddSingleton<EventStore>();
+        services.AddSingleton<EventFeed>();
+        services.AddSingleton<ConsumerOffsets>();
+        services.AddSingleton<PersonalDataEraser>();
         // Registered before any consumer, and hosted services start in order: tables exist before the first message.
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SchemaMigrator>());
+        services.AddSingleton<IHostedService, SchemaMigrator>();
         return services;
     }
 
@@ -31,6 +55,22 @@ public static class EventStoreServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, OutboxRelay>());
         return services;
     }
+
+    /// <summary>Adds an async projection and, once, the daemon that runs them.</summary>
+    public static IServiceCollection AddAsyncProjection<T>(this IServiceCollection services)
+        where T : class, IAsyncProjection
+    {
+        services.AddSingleton<IAsyncProjection, T>();
+        if (!services.Any(d => d.ServiceType == typeof(ProjectionDaemon)))
+        {
+            services.AddSingleton<ProjectionDaemon>();
+            services.AddHostedService(sp => sp.GetRequiredService<ProjectionDaemon>());
+        }
+
+        return services;
+    }
+
+    private sealed record EventTypeRegistration(Action<EventTypes> Register);
 
     private sealed class SchemaMigrator(EventStoreSchema schema) : IHostedService
     {

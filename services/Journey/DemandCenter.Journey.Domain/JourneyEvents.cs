@@ -1,3 +1,5 @@
+using DemandCenter.Contracts;
+
 namespace DemandCenter.Journey.Domain;
 
 /// <summary>Facts in an account's stream. Closed hierarchy: every event carries the account and when it was recorded.</summary>
@@ -14,7 +16,7 @@ public sealed record SignalRecorded(
     string Type,
     string Channel,
     DateTimeOffset OccurredAt,
-    string? ContactId,
+    [property: PersonalData] string? ContactId,
     string? Url,
     string? Category) : JourneyEvent(AccountId, At)
 {
@@ -32,8 +34,8 @@ public sealed record PromptRaised(
     DateTimeOffset DueBy,
     DateTimeOffset BestFrom,
     DateTimeOffset BestTo,
-    string Reason,
-    string? ContactId,
+    [property: PersonalData(nameof(PromptRaised.ContactId))] string Reason,
+    [property: PersonalData] string? ContactId,
     string? FocusJob,
     IReadOnlyList<Guid> EvidenceSignalIds) : JourneyEvent(AccountId, At)
 {

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using DemandCenter.EventStore;
 using DemandCenter.Hub.Auth;
 using DemandCenter.Journey.Accounts;
 using DemandCenter.Journey.Prompts;
@@ -21,6 +22,10 @@ public static class QueryEndpoints
                 : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: $"No account '{accountId}'."))
             .WithName("GetAccount");
 
+        api.MapGet("/accounts/{accountId}/timeline", async (string accountId, DateTimeOffset? asOf, AccountTimelineQuery timeline, CancellationToken ct) =>
+            Results.Ok(await timeline.GetAsync(accountId.ToLowerInvariant(), asOf, ct)))
+            .WithName("GetAccountTimeline");
+
         api.MapGet("/accounts", async (string? focus, string? owner, string? territory, AccountQueries accounts, CancellationToken ct) =>
             Results.Ok(await accounts.ListAsync(focus, owner, territory, ct)))
             .WithName("ListAccounts");
@@ -34,6 +39,13 @@ public static class QueryEndpoints
 
             return Results.Ok(await prompts.ForSellerAsync(sellerId, status, ct));
         }).WithName("GetSellerPrompts");
+
+        // A contact's right to be forgotten: orchestrators act on the request (the data subject has no login here).
+        api.MapDelete("/contacts/{contactId}", async (string contactId, PersonalDataEraser eraser, CancellationToken ct) =>
+        {
+            await eraser.EraseAsync(contactId, ct);
+            return Results.NoContent();
+        }).RequireAuthorization(AuthServiceCollectionExtensions.OrchestratorPolicy).WithName("EraseContact");
 
         return app;
     }

@@ -11,7 +11,7 @@ namespace DemandCenter.Journey.Accounts;
 /// <summary>
 /// The inline projection of each account's journey (table journey_accounts), written in the same transaction as
 /// the events, so the position the Hub reads never lags the events it came from. It also serves as the snapshot
-/// the decider starts from.
+/// the decider starts from. Rows are written only under the store session's stream locks.
 /// </summary>
 public sealed class AccountProjection(EventStoreSchema schema)
 {
@@ -25,7 +25,7 @@ public sealed class AccountProjection(EventStoreSchema schema)
 
     public async Task<Dictionary<string, AccountJourney>> LoadAsync(NpgsqlTransaction tx, IReadOnlyCollection<string> accountIds, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand($"SELECT account_id, state FROM {schema.Schema}.journey_accounts WHERE account_id = ANY(@ids) FOR UPDATE", tx.Connection, tx);
+        await using var cmd = new NpgsqlCommand($"SELECT account_id, state FROM {schema.Schema}.journey_accounts WHERE account_id = ANY(@ids)", tx.Connection, tx);
         cmd.Parameters.AddWithValue("ids", accountIds.ToArray());
         var result = new Dictionary<string, AccountJourney>(StringComparer.Ordinal);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
@@ -71,6 +71,11 @@ public sealed record AccountSnapshot(
     List<string> Contacts,
     Dictionary<string, OpenPrompt> OpenPrompts)
 {
+    /// <summary>For the event store's snapshots of an account stream.</summary>
+    public static SnapshotCodec<AccountJourney> Codec { get; } = new(
+        s => JsonSerializer.SerializeToElement(From(s), ContractJson.Options),
+        e => e.Deserialize<AccountSnapshot>(ContractJson.Options)!.ToState());
+
     public static AccountSnapshot From(AccountJourney s) => new(
         s.AccountId, s.Version, s.SignalCount, s.LastSignalAt, s.FocusJob,
         new(s.CategoryViews, StringComparer.Ordinal), [.. s.Contacts], new(s.OpenPrompts, StringComparer.Ordinal));

@@ -9,21 +9,18 @@ using DemandCenter.Kafka;
 using DemandCenter.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace DemandCenter.Journey.Signals;
 
 /// <summary>
-/// Turns forwarded signals into account events. One transaction per batch holds the appended events, the inline
+/// Turns forwarded signals into account events. One store session per batch holds the appended events, the inline
 /// projections, the prompt read model, the outbox rows and the consumed offsets: a crash anywhere leaves either all
 /// of a batch or none of it, and a restart resumes from the stored offsets. Signals already in the store are skipped.
 /// </summary>
 public sealed class JourneySignalConsumer(
     KafkaClients clients,
-    NpgsqlDataSource dataSource,
     EventStore.EventStore store,
     ConsumerOffsets offsets,
-    Outbox outbox,
     AccountProjection accounts,
     PromptProjection prompts,
     AccountDirectory directory,
@@ -44,65 +41,75 @@ public sealed class JourneySignalConsumer(
 
     protected override async Task HandleBatchAsync(IReadOnlyList<ConsumeResult<string, byte[]>> batch, CancellationToken ct)
     {
-        var outgoing = new List<OutboxMessage>();
-        var signals = new List<JourneySignal>(batch.Count);
+        var signals = new List<(JourneySignal Signal, ConsumeResult<string, byte[]> Message)>(batch.Count);
+        var unreadable = new List<OutboxMessage>();
         foreach (var message in batch)
         {
             if (TryRead(message, out var signal, out var error))
             {
-                signals.Add(signal);
+                signals.Add((signal, message));
             }
             else
             {
-                outgoing.Add(DeadLetter(message, error));
+                unreadable.Add(DeadLetter(message, error));
             }
         }
 
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        var known = await store.KnownAsync(tx, signals.Select(s => s.SignalId).ToList(), ct);
-        var fresh = signals.Where(s => known.Add(s.SignalId)).ToList(); // Add also drops repeats within the batch
-        var states = await accounts.LoadAsync(tx, fresh.Select(s => s.AccountId).Distinct().ToList(), ct);
-        var newEvents = new Dictionary<string, (long From, List<JourneyEvent> Events)>(StringComparer.Ordinal);
-        var evidence = fresh.ToDictionary(s => s.SignalId, Evidence);
+        var accountIds = signals.Select(s => s.Signal.AccountId).Distinct(StringComparer.Ordinal).ToList();
+        await using var session = await store.BeginSessionAsync(accountIds.Select(JourneyEventTypes.StreamId), ct);
+        var known = await session.KnownAsync(signals.Select(s => s.Signal.SignalId).ToList(), ct);
+        var fresh = signals.Where(s => known.Add(s.Signal.SignalId)).ToList(); // Add also drops repeats within the batch
+        var states = await accounts.LoadAsync(session.Transaction, accountIds, ct);
+        var decided = new Dictionary<string, (long From, List<NewEvent> Events)>(StringComparer.Ordinal);
+        var raised = new List<(PromptRaised Prompt, JourneySignal Signal)>();
 
-        foreach (var signal in fresh)
+        foreach (var (signal, message) in fresh)
         {
             var state = states.GetValueOrDefault(signal.AccountId) ?? AccountJourney.Empty(signal.AccountId);
             var command = new RecordSignal(signal.AccountId, signal.SignalId, signal.Type, signal.Channel, signal.OccurredAt, signal.ContactId, signal.Url, signal.Category);
-            var decided = JourneyDecider.Decide(command, state, directory.Profile(signal.AccountId), _playbook, time);
-            if (!newEvents.TryGetValue(signal.AccountId, out var pending))
+            var events = JourneyDecider.Decide(command, state, directory.Profile(signal.AccountId), _playbook, time);
+            if (!decided.TryGetValue(signal.AccountId, out var pending))
             {
                 pending = (state.Version, []);
-                newEvents[signal.AccountId] = pending;
+                decided[signal.AccountId] = pending;
             }
 
-            pending.Events.AddRange(decided);
-            states[signal.AccountId] = decided.Aggregate(state, JourneyDecider.Evolve);
-        }
-
-        foreach (var (accountId, (from, events)) in newEvents)
-        {
-            await store.AppendAsync(tx, StreamId(accountId), from, events.Select(ToNew).ToList(), ct);
-            DemandMetrics.EventsAppended.Add(events.Count);
-            foreach (var raised in events.OfType<PromptRaised>())
+            var metadata = new EventMetadata
             {
-                var prompt = await prompts.AddAsync(tx, raised, directory.Profile(accountId), raised.EvidenceSignalIds.Select(id => evidence[id]).ToList(), ct);
-                outgoing.Add(new OutboxMessage(Contracts.Topics.Prompts, accountId, ContractJson.Serialize(prompt), new Dictionary<string, string>()));
-                DemandMetrics.PromptsRaised.Add(1, new KeyValuePair<string, object?>("action", raised.Action));
-            }
+                CorrelationId = signal.SignalId.ToString(),
+                CausationId = signal.SignalId.ToString(),
+                TraceParent = message.Message.Headers.GetString(MessageHeaders.TraceParent),
+                SourceTopic = message.Topic,
+                SourcePartition = message.Partition.Value,
+                SourceOffset = message.Offset.Value,
+            };
+            pending.Events.AddRange(events.Select(e => new NewEvent(e.EventId, e, metadata)));
+            raised.AddRange(events.OfType<PromptRaised>().Select(p => (p, signal)));
+            states[signal.AccountId] = events.Aggregate(state, JourneyDecider.Evolve);
         }
 
-        await accounts.SaveAsync(tx, newEvents.Keys.Select(id => states[id]), ct);
-        await outbox.EnqueueAsync(tx, outgoing, ct);
-        await offsets.SaveAsync(tx, GroupId, batch.GroupBy(m => m.TopicPartition).Select(g => new TopicPartitionOffset(g.Key, g.Max(m => m.Offset.Value) + 1)), ct);
-        await tx.CommitAsync(ct);
+        foreach (var (accountId, (from, events)) in decided)
+        {
+            session.Append(JourneyEventTypes.StreamId(accountId), from, events);
+            DemandMetrics.EventsAppended.Add(events.Count);
+        }
+
+        foreach (var (prompt, signal) in raised)
+        {
+            var message = await prompts.AddAsync(session.Transaction, prompt, directory.Profile(prompt.AccountId), [Evidence(signal)], ct);
+            session.Enqueue(new OutboxMessage(Contracts.Topics.Prompts, prompt.AccountId, ContractJson.Serialize(message), new Dictionary<string, string>()));
+            DemandMetrics.PromptsRaised.Add(1, new KeyValuePair<string, object?>("action", prompt.Action));
+        }
+
+        await accounts.SaveAsync(session.Transaction, decided.Keys.Select(id => states[id]), ct);
+        foreach (var message in unreadable)
+        {
+            session.Enqueue(message);
+        }
+
+        session.StoreOffsets(GroupId, batch.GroupBy(m => m.TopicPartition).Select(g => new TopicPartitionOffset(g.Key, g.Max(m => m.Offset.Value) + 1)));
+        await session.CommitAsync(ct);
     }
-
-    public static string StreamId(string accountId) => "account-" + accountId;
-
-    private static NewEvent ToNew(JourneyEvent e) =>
-        new(e.EventId, JourneyEventSerializer.TypeName(e), JourneyEventSerializer.ToJson(e), new Dictionary<string, string?>());
 
     private static EvidenceItem Evidence(JourneySignal s) =>
         new(s.SignalId.ToString(), s.Type, s.Channel, s.OccurredAt, s.Category is null ? s.Type : $"{s.Category} page {s.Url}");

@@ -7,50 +7,19 @@ using Npgsql;
 
 namespace DemandCenter.EventStore;
 
-/// <summary>Messages to publish once the transaction that decided them commits.</summary>
-public sealed class Outbox(EventStoreSchema schema)
-{
-    internal string Channel => schema.Schema + "_outbox";
-
-    public async Task EnqueueAsync(NpgsqlTransaction tx, IReadOnlyList<OutboxMessage> messages, CancellationToken ct)
-    {
-        if (messages.Count == 0)
-        {
-            return;
-        }
-
-        await using var batch = new NpgsqlBatch(tx.Connection, tx);
-        foreach (var m in messages)
-        {
-            var cmd = new NpgsqlBatchCommand($"INSERT INTO {schema.Schema}.outbox (topic, key, payload, headers) VALUES ($1, $2, $3, $4::jsonb)");
-            cmd.Parameters.Add(new NpgsqlParameter { Value = m.Topic });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = m.Key });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = m.Payload });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(m.Headers) });
-            batch.BatchCommands.Add(cmd);
-        }
-
-        // Delivered at commit, so the relay wakes at once instead of waiting for its next poll.
-        batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_notify('{Channel}', '')"));
-        await batch.ExecuteNonQueryAsync(ct);
-    }
-}
-
-public sealed record OutboxMessage(string Topic, string Key, byte[] Payload, IReadOnlyDictionary<string, string> Headers);
-
 /// <summary>
 /// Publishes committed outbox rows to Kafka, then deletes them. Rows are locked with SKIP LOCKED so several
 /// instances can relay side by side; a crash between publish and delete republishes (at least once), and
 /// consumers dedupe by the ids the messages carry.
 /// </summary>
-public sealed class OutboxRelay(NpgsqlDataSource dataSource, Outbox outbox, EventStoreSchema schema, SharedProducer producer, ILogger<OutboxRelay> logger) : BackgroundService
+public sealed class OutboxRelay(NpgsqlDataSource dataSource, EventStoreSchema schema, SharedProducer producer, ILogger<OutboxRelay> logger) : BackgroundService
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
     private readonly SemaphoreSlim _wake = new(0);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        _ = ListenAsync(stoppingToken);
+        _ = NotificationListener.ListenAsync(dataSource, schema.OutboxChannel, () => { if (_wake.CurrentCount == 0) { _wake.Release(); } }, logger, stoppingToken);
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -115,37 +84,6 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, Outbox outbox, Even
 
         await tx.CommitAsync(ct);
         return rows.Count;
-    }
-
-    private async Task ListenAsync(CancellationToken ct)
-    {
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                await using var conn = await dataSource.OpenConnectionAsync(ct);
-                conn.Notification += (_, _) => _wake.Release();
-                await using (var listen = new NpgsqlCommand($"LISTEN {outbox.Channel}", conn))
-                {
-                    await listen.ExecuteNonQueryAsync(ct);
-                }
-
-                while (!ct.IsCancellationRequested)
-                {
-                    await conn.WaitAsync(ct);
-                }
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (NpgsqlException ex)
-            {
-                // Polling still relays meanwhile; only the wake-up latency suffers.
-                logger.LogInformation(ex, "Outbox listener lost its connection; reconnecting");
-                await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
-        }
     }
 
     public override void Dispose()

@@ -1,0 +1,39 @@
+using Npgsql;
+
+namespace DemandCenter.EventStore;
+
+/// <summary>An event as the daemon hands it to projections: metadata always, the JSON only when the projection asks for it.</summary>
+public sealed record RawEvent(long Sequence, ulong TxId, string StreamId, long Version, Guid EventId, string Type, DateTimeOffset RecordedAt, string? Json);
+
+/// <summary>A batch of events to apply inside <see cref="Transaction"/>, which also moves the projection's checkpoint.</summary>
+public sealed record ProjectionBatch(NpgsqlTransaction Transaction, string Table, IReadOnlyList<RawEvent> Events, EventSerializer Serializer)
+{
+    /// <summary>The event's data as its current type (upcast, personal fields opened).</summary>
+    public object Data(RawEvent e) =>
+        Serializer.Deserialize(e.Type, System.Text.Encoding.UTF8.GetBytes(e.Json ?? throw new InvalidOperationException("This projection did not ask for event data (NeedsData).")));
+}
+
+/// <summary>
+/// A read model built asynchronously by the projection daemon from the global event order. Applying a batch and
+/// moving the checkpoint commit together, so each event affects the table exactly once.
+/// </summary>
+public interface IAsyncProjection
+{
+    /// <summary>Stable name; the checkpoint is stored under it.</summary>
+    string Name { get; }
+
+    /// <summary>The table it serves reads from (unqualified; the store's schema is added).</summary>
+    string Table { get; }
+
+    /// <summary>False when type, stream and time suffice: the daemon then does not read the JSON at all.</summary>
+    bool NeedsData { get; }
+
+    /// <summary>DDL creating an empty table of this projection's shape under <paramref name="qualifiedTable"/> (idempotent).</summary>
+    string CreateTable(string qualifiedTable);
+
+    Task ApplyAsync(ProjectionBatch batch, CancellationToken ct);
+}
+
+public sealed record ProjectionStatus(string Name, ulong TxId, long Sequence, string Status, string? Error, int Failures);
+
+public sealed record RebuildProgress(string Projection, long Processed, long Total, double EventsPerSecond, bool Switched);

@@ -1,0 +1,136 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace DemandCenter.EventStore;
+
+/// <summary>
+/// Crypto-shredding. Each data subject (a contact, identified by their email) gets a random AES-256 key; personal
+/// fields are stored as {"pii": subject, "c": ciphertext}. Erasing the subject deletes the key, after which every
+/// copy in every event reads as <see cref="Erased"/> while the streams stay complete and replayable. Subject ids are
+/// keyed hashes (HMAC with a per-store secret), so the tables never hold the plain email.
+/// </summary>
+public sealed class PersonalDataProtector(NpgsqlDataSource dataSource, EventStoreSchema schema, IOptions<EventStoreOptions> options, TimeProvider time)
+{
+    public const string Erased = "[erased]";
+    private const int NonceSize = 12;
+    private const int TagSize = 16;
+    private readonly ConcurrentDictionary<string, (byte[]? Key, DateTimeOffset At)> _keys = new(StringComparer.Ordinal);
+    private readonly Lock _pepperGate = new();
+    private byte[]? _pepper;
+
+    public string SubjectOf(string value)
+    {
+        var mac = HMACSHA256.HashData(Pepper(), Encoding.UTF8.GetBytes(value.Trim().ToLowerInvariant()));
+        return Convert.ToHexStringLower(mac.AsSpan(0, 16));
+    }
+
+    public JsonObject Protect(string subjectValue, string plaintext)
+    {
+        var subject = SubjectOf(subjectValue);
+        var key = Key(subject, create: true)!;
+        var plain = Encoding.UTF8.GetBytes(plaintext);
+        var sealedBytes = new byte[NonceSize + plain.Length + TagSize];
+        var nonce = sealedBytes.AsSpan(0, NonceSize);
+        RandomNumberGenerator.Fill(nonce);
+        using (var aes = new AesGcm(key, TagSize))
+        {
+            aes.Encrypt(nonce, plain, sealedBytes.AsSpan(NonceSize, plain.Length), sealedBytes.AsSpan(NonceSize + plain.Length), Encoding.ASCII.GetBytes(subject));
+        }
+
+        return new JsonObject { ["pii"] = subject, ["c"] = Convert.ToBase64String(sealedBytes) };
+    }
+
+    /// <summary>The plaintext, or <see cref="Erased"/> once the subject's key is gone.</summary>
+    public string Unprotect(JsonObject sealedValue)
+    {
+        var subject = sealedValue["pii"]!.GetValue<string>();
+        var key = Key(subject, create: false);
+        if (key is null)
+        {
+            return Erased;
+        }
+
+        var sealedBytes = Convert.FromBase64String(sealedValue["c"]!.GetValue<string>());
+        var length = sealedBytes.Length - NonceSize - TagSize;
+        var plain = new byte[length];
+        try
+        {
+            using var aes = new AesGcm(key, TagSize);
+            aes.Decrypt(sealedBytes.AsSpan(0, NonceSize), sealedBytes.AsSpan(NonceSize, length), sealedBytes.AsSpan(NonceSize + length), plain, Encoding.ASCII.GetBytes(subject));
+        }
+        catch (AuthenticationTagMismatchException)
+        {
+            // Sealed with a key that was erased; the subject has a new key since they came back.
+            return Erased;
+        }
+
+        return Encoding.UTF8.GetString(plain);
+    }
+
+    public static bool IsSealed(JsonNode? node) => node is JsonObject o && o.ContainsKey("pii") && o.ContainsKey("c");
+
+    /// <summary>Deletes the subject's key in the caller's transaction; call <see cref="Forget"/> once it commits.</summary>
+    public async Task<string> EraseAsync(NpgsqlTransaction tx, string subjectValue, CancellationToken ct)
+    {
+        var subject = SubjectOf(subjectValue);
+        await using var cmd = new NpgsqlCommand(
+            $"DELETE FROM {schema.Schema}.personal_keys WHERE subject = @s; INSERT INTO {schema.Schema}.erased_subjects (subject) VALUES (@s) ON CONFLICT DO NOTHING",
+            tx.Connection, tx);
+        cmd.Parameters.AddWithValue("s", subject);
+        await cmd.ExecuteNonQueryAsync(ct);
+        return subject;
+    }
+
+    /// <summary>Drops this process's cached key; other processes drop theirs within the cache TTL.</summary>
+    public void Forget(string subject) => _keys[subject] = (null, time.GetUtcNow());
+
+    /// <summary>Drops whatever this process cached for the subject, so the next use asks the database.</summary>
+    public void Evict(string subject) => _keys.TryRemove(subject, out _);
+
+    private byte[]? Key(string subject, bool create)
+    {
+        var now = time.GetUtcNow();
+        if (_keys.TryGetValue(subject, out var cached) && now - cached.At < options.Value.PersonalKeyCacheTtl && (cached.Key is not null || !create))
+        {
+            return cached.Key;
+        }
+
+        // First sight of a subject in this process (or an expired entry): one round trip, rare on the hot path.
+        using var conn = dataSource.OpenConnection();
+        using var cmd = new NpgsqlCommand(create
+            ? $"INSERT INTO {schema.Schema}.personal_keys (subject, key) VALUES (@s, @k) ON CONFLICT (subject) DO NOTHING; SELECT key FROM {schema.Schema}.personal_keys WHERE subject = @s"
+            : $"SELECT key FROM {schema.Schema}.personal_keys WHERE subject = @s", conn);
+        cmd.Parameters.AddWithValue("s", subject);
+        if (create)
+        {
+            cmd.Parameters.AddWithValue("k", RandomNumberGenerator.GetBytes(32));
+        }
+
+        var key = cmd.ExecuteScalar() as byte[];
+        _keys[subject] = (key, now);
+        return key;
+    }
+
+    private byte[] Pepper()
+    {
+        lock (_pepperGate)
+        {
+            if (_pepper is not null)
+            {
+                return _pepper;
+            }
+
+            using var conn = dataSource.OpenConnection();
+            using var cmd = new NpgsqlCommand(
+                $"INSERT INTO {schema.Schema}.store_settings (name, value) VALUES ('subject_pepper', @v) ON CONFLICT (name) DO NOTHING; SELECT value FROM {schema.Schema}.store_settings WHERE name = 'subject_pepper'",
+                conn);
+            cmd.Parameters.AddWithValue("v", RandomNumberGenerator.GetBytes(32));
+            _pepper = (byte[])cmd.ExecuteScalar()!;
+            return _pepper;
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using DemandCenter.EventStore;
+using DemandCenter.Journey.Domain;
+using Npgsql;
+
+namespace DemandCenter.Journey.Accounts;
+
+/// <summary>
+/// Forgets a contact in the journey's read models: every account projection that lists them is rebuilt from its
+/// stream (whose sealed fields now read "[erased]"), and prompts naming them lose the name.
+/// </summary>
+public sealed class JourneyErasure(EventStoreSchema schema, EventSerializer serializer, AccountProjection accounts) : IErasureHandler
+{
+    public async Task EraseAsync(NpgsqlTransaction transaction, string subjectValue, CancellationToken ct)
+    {
+        var s = schema.Schema;
+        var affected = new List<string>();
+        await using (var find = new NpgsqlCommand($"SELECT account_id FROM {s}.journey_accounts WHERE state->'contacts' ? @v", transaction.Connection, transaction))
+        {
+            find.Parameters.AddWithValue("v", subjectValue);
+            await using var reader = await find.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                affected.Add(reader.GetString(0));
+            }
+        }
+
+        var rebuilt = new List<AccountJourney>();
+        foreach (var accountId in affected)
+        {
+            rebuilt.Add(await ReplayAsync(transaction, accountId, ct));
+        }
+
+        await accounts.SaveAsync(transaction, rebuilt, ct);
+        await using var prompts = new NpgsqlCommand(
+            $$"""
+            UPDATE {{s}}.prompts SET payload = jsonb_set(jsonb_set(payload, '{contactId}', to_jsonb(@erased::text)),
+                                                       '{reason}', to_jsonb(replace(payload->>'reason', @v, @erased)))
+            WHERE payload->>'contactId' = @v
+            """, transaction.Connection, transaction);
+        prompts.Parameters.AddWithValue("v", subjectValue);
+        prompts.Parameters.AddWithValue("erased", PersonalDataProtector.Erased);
+        await prompts.ExecuteNonQueryAsync(ct);
+    }
+
+    private async Task<AccountJourney> ReplayAsync(NpgsqlTransaction transaction, string accountId, CancellationToken ct)
+    {
+        var state = AccountJourney.Empty(accountId);
+        await using var cmd = new NpgsqlCommand($"SELECT type, data::text FROM {schema.Schema}.events WHERE stream_id = @id ORDER BY version", transaction.Connection, transaction);
+        cmd.Parameters.AddWithValue("id", JourneyEventTypes.StreamId(accountId));
+        var rows = new List<(string Type, string Json)>();
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                rows.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+
+        // The eraser has already dropped the subject's key from this process, so sealed fields read as erased here.
+        foreach (var (type, json) in rows)
+        {
+            state = JourneyDecider.Evolve(state, (JourneyEvent)serializer.Deserialize(type, System.Text.Encoding.UTF8.GetBytes(json)));
+        }
+
+        return state;
+    }
+}
