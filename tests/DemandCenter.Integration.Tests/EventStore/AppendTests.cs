@@ -1,0 +1,127 @@
+using DemandCenter.EventStore;
+using DemandCenter.Testing;
+
+namespace DemandCenter.Integration.Tests.EventStore;
+
+public sealed class AppendTests(DemandInfrastructure infra) : IClassFixture<DemandInfrastructure>
+{
+    private Task<StoreHost> StartAsync() => StoreHost.StartAsync(infra.ConnectionString, TestEvents.Register);
+
+    [Fact]
+    public async Task Appending_at_a_stale_expected_version_is_a_concurrency_error_naming_both_versions()
+    {
+        await using var host = await StartAsync();
+        await host.Store.AppendAsync("s-1", ExpectedVersion.NoStream, TestEvents.Things(2), default);
+
+        var error = await Should.ThrowAsync<ConcurrencyException>(() => host.Store.AppendAsync("s-1", ExpectedVersion.NoStream, TestEvents.Things(1), default));
+
+        error.StreamId.ShouldBe("s-1");
+        error.Expected.ShouldBe(0);
+        error.Actual.ShouldBe(2);
+        (await host.Store.StreamVersionAsync("s-1", default)).ShouldBe(2);
+        (await host.Store.AppendAsync("s-1", 2, TestEvents.Things(1), default)).StreamVersions["s-1"].ShouldBe(3);
+        (await host.Store.AppendAsync("s-1", ExpectedVersion.Any, TestEvents.Things(1), default)).StreamVersions["s-1"].ShouldBe(4);
+    }
+
+    [Fact]
+    public async Task Retrying_the_same_append_is_a_no_op_and_a_partly_known_one_is_refused()
+    {
+        await using var host = await StartAsync();
+        var events = TestEvents.Things(3);
+        await host.Store.AppendAsync("s-2", ExpectedVersion.NoStream, events, default);
+
+        var retry = await host.Store.AppendAsync("s-2", ExpectedVersion.NoStream, events, default);
+
+        retry.Appended.ShouldBe(0);
+        retry.SkippedAsDuplicates.ShouldBe(3);
+        (await host.Store.ReadStreamAsync("s-2")).Count.ShouldBe(3);
+        await Should.ThrowAsync<PartialDuplicateException>(() => host.Store.AppendAsync("s-2", 3, [events[0], TestEvents.Thing(9)], default));
+        (await host.Store.StreamVersionAsync("s-2", default)).ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task One_session_appends_to_many_streams_with_consecutive_versions_and_increasing_global_sequence()
+    {
+        await using var host = await StartAsync();
+        var streams = Enumerable.Range(0, 100).Select(i => $"many-{i}").ToList();
+        await using (var session = await host.Store.BeginSessionAsync(streams, default))
+        {
+            foreach (var s in streams)
+            {
+                session.Append(s, ExpectedVersion.NoStream, TestEvents.Things(10));
+            }
+
+            (await session.CommitAsync(default)).Appended.ShouldBe(1000);
+        }
+
+        foreach (var s in streams.Take(5))
+        {
+            var read = await host.Store.ReadStreamAsync(s);
+            read.Select(e => e.Version).ShouldBe(Enumerable.Range(1, 10).Select(v => (long)v));
+            read.Select(e => ((ThingHappened)e.Data).Amount).ShouldBe(Enumerable.Range(1, 10));
+            read.Select(e => e.Sequence).ShouldBeInOrder(SortDirection.Ascending);
+        }
+    }
+
+    [Fact]
+    public async Task A_session_refuses_a_stream_it_did_not_lock_up_front()
+    {
+        await using var host = await StartAsync();
+        await using var session = await host.Store.BeginSessionAsync(["locked"], default);
+
+        Should.Throw<InvalidOperationException>(() => session.Append("not-locked", ExpectedVersion.Any, TestEvents.Things(1)));
+    }
+
+    [Fact]
+    public async Task Metadata_travels_with_the_event()
+    {
+        await using var host = await StartAsync();
+        var metadata = new EventMetadata { CorrelationId = "c-1", CausationId = "k-1", TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", SourceTopic = "demand.journey.signals", SourcePartition = 3, SourceOffset = 42 };
+
+        await host.Store.AppendAsync("meta", ExpectedVersion.NoStream, [new NewEvent(Guid.NewGuid(), new ThingHappened("m", 1), metadata)], default);
+
+        var stored = (await host.Store.ReadStreamAsync("meta")).ShouldHaveSingleItem();
+        stored.Metadata.ShouldBe(metadata);
+        stored.Type.ShouldBe("test.thing_happened.v1");
+        stored.RecordedAt.ShouldBeGreaterThan(DateTimeOffset.UtcNow.AddMinutes(-5));
+    }
+
+    [Fact]
+    public async Task A_session_that_never_commits_leaves_no_events_and_no_offsets_and_the_redo_lands_once()
+    {
+        await using var host = await StartAsync();
+        var events = TestEvents.Things(5);
+        await using (var crashed = await host.Store.BeginSessionAsync(["eo"], default))
+        {
+            crashed.Append("eo", ExpectedVersion.NoStream, events);
+            crashed.StoreOffset("group", "topic", 0, 100);
+            // disposed without CommitAsync: the process died between the append and the commit
+        }
+
+        (await host.Store.StreamVersionAsync("eo", default)).ShouldBe(0);
+        (await infra.ScalarAsync<long>($"SELECT count(*) FROM {host.Schema}.consumer_offsets")).ShouldBe(0);
+
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            await using var redo = await host.Store.BeginSessionAsync(["eo"], default);
+            redo.Append("eo", ExpectedVersion.NoStream, events);
+            redo.StoreOffset("group", "topic", 0, 100);
+            await redo.CommitAsync(default);
+        }
+
+        (await host.Store.ReadStreamAsync("eo")).Count.ShouldBe(5);
+        (await infra.ScalarAsync<long>($"SELECT next_offset FROM {host.Schema}.consumer_offsets WHERE consumer_group = 'group'")).ShouldBe(100);
+    }
+
+    [Fact]
+    public async Task Schema_creation_is_idempotent_and_recorded()
+    {
+        await using var host = await StartAsync();
+        var schema = host.Services.GetService(typeof(EventStoreSchema)) as EventStoreSchema;
+
+        await schema!.EnsureAsync(default);
+        await schema.EnsureAsync(default);
+
+        (await infra.ScalarAsync<long>($"SELECT count(*) FROM {host.Schema}.schema_migrations")).ShouldBe(2);
+    }
+}

@@ -1,0 +1,52 @@
+using System.Text.Json;
+using DemandCenter.EventStore;
+using DemandCenter.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DemandCenter.Integration.Tests.EventStore;
+
+public sealed class ErasureTests(DemandInfrastructure infra) : IClassFixture<DemandInfrastructure>
+{
+    private static NewEvent Noted(string email, string note) => new(Guid.NewGuid(), new ContactNoted(email, note, "acme.com"));
+
+    [Fact]
+    public async Task Personal_fields_are_stored_sealed_read_in_plain_and_after_erasure_read_as_erased_while_the_stream_stays_whole()
+    {
+        await using var host = await StoreHost.StartAsync(infra.ConnectionString, TestEvents.Register);
+        var codec = new SnapshotCodec<Tally>(t => JsonSerializer.SerializeToElement(t), e => e.Deserialize<Tally>()!);
+        await host.Store.AppendAsync("contacts", ExpectedVersion.NoStream,
+            [Noted("Kim@Acme.com", "asked about SSO"), TestEvents.Thing(5), Noted("lee@acme.com", "wants a demo")], default);
+        await host.Store.AggregateStreamAsync("contacts", Tally.Empty, Tally.Evolve, snapshots: codec); // may leave a plaintext snapshot
+
+        var raw = (await infra.ScalarAsync<string>($"SELECT string_agg(data::text, ' ') FROM {host.Schema}.events"))!;
+        raw.ShouldNotContain("kim@acme.com", Case.Insensitive);
+        raw.ShouldNotContain("SSO");
+        (await host.Store.ReadStreamAsync("contacts"))[0].Data.ShouldBe(new ContactNoted("Kim@Acme.com", "asked about SSO", "acme.com"));
+
+        await host.Services.GetRequiredService<PersonalDataEraser>().EraseAsync("kim@acme.com", default);
+
+        var after = await host.Store.ReadStreamAsync("contacts");
+        after.Count.ShouldBe(3);
+        after[0].Data.ShouldBe(new ContactNoted(PersonalDataProtector.Erased, PersonalDataProtector.Erased, "acme.com"));
+        after[2].Data.ShouldBe(new ContactNoted("lee@acme.com", "wants a demo", "acme.com"));
+        var replay = await host.Store.AggregateStreamAsync("contacts", Tally.Empty, Tally.Evolve, snapshots: codec);
+        replay.State.ShouldBe(new Tally(3, 5, "[erased]:[erased];lee@acme.com:wants a demo;"));
+        replay.Version.ShouldBe(3);
+        (await infra.ScalarAsync<string>($"SELECT string_agg(data::text, ' ') FROM {host.Schema}.events")).ShouldBe(raw, "rows are never rewritten");
+        (await infra.ScalarAsync<long>($"SELECT count(*) FROM {host.Schema}.personal_keys")).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Another_process_stops_reading_an_erased_subject_once_its_cached_key_expires()
+    {
+        var shortCache = new Dictionary<string, string?> { ["Demand:Postgres:PersonalKeyCacheTtl"] = "00:00:00.200" };
+        await using var writer = await StoreHost.StartAsync(infra.ConnectionString, TestEvents.Register, settings: shortCache);
+        await writer.Store.AppendAsync("p", ExpectedVersion.NoStream, [Noted("mo@acme.com", "hello")], default);
+
+        await writer.Services.GetRequiredService<PersonalDataEraser>().EraseAsync("mo@acme.com", default);
+
+        await Wait.UntilAsync(
+            async () => ((ContactNoted)(await writer.Store.ReadStreamAsync("p"))[0].Data).Email == PersonalDataProtector.Erased,
+            TimeSpan.FromSeconds(10), "the erased subject to read as erased");
+    }
+}
