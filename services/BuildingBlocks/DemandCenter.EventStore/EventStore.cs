@@ -33,7 +33,7 @@ public sealed class EventStore(NpgsqlDataSource dataSource, EventStoreSchema sch
 
     public async Task<long> StreamVersionAsync(string streamId, CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand($"SELECT version FROM {_s}.streams WHERE stream_id = @id");
+        await using var cmd = dataSource.CreateCommand($"SELECT version FROM {_s}.events WHERE stream_id = @id ORDER BY version DESC LIMIT 1");
         cmd.Parameters.AddWithValue("id", streamId);
         return await cmd.ExecuteScalarAsync(ct) is long v ? v : 0;
     }

@@ -7,9 +7,10 @@ namespace DemandCenter.EventStore;
 
 /// <summary>
 /// One transaction of the store: appends to any number of streams, inline projection writes (through
-/// <see cref="Transaction"/>), outbox messages and consumed Kafka offsets, committed together. Appends are buffered
-/// and written at <see cref="CommitAsync"/> in a fixed number of round trips whatever the batch size (versions and
-/// duplicates in one batch, streams by array upsert, events by binary COPY).
+/// <see cref="TransactionAsync"/>), outbox messages and consumed Kafka offsets, committed together. Appends are buffered
+/// and written at <see cref="CommitAsync"/> in a fixed number of round trips whatever the batch size (locks and stream
+/// versions in one, events by binary COPY in another; a careful path takes over only when an event id is already stored).
+/// A stream's version is its last event's: there is no separate streams table to keep in step.
 /// <para>
 /// The session takes an advisory lock per stream it will write before anything else, so transactions writing the
 /// same stream are serialized and obtain their transaction ids in commit order; the projection daemon relies on that.
@@ -19,24 +20,59 @@ public sealed class EventSession : IAsyncDisposable
 {
     private readonly EventStoreSchema _schema;
     private readonly EventSerializer _serializer;
-    private readonly HashSet<string> _locked;
+    private readonly string[] _streams;
+    private readonly HashSet<string> _named;
+    private bool _locked;
     private readonly List<(string StreamId, long Expected, List<RawNewEvent> Events)> _appends = [];
     private readonly List<OutboxMessage> _outbox = [];
     private readonly Dictionary<(string Group, string Topic, int Partition), long> _offsets = [];
     private bool _done;
 
-    private EventSession(NpgsqlConnection connection, NpgsqlTransaction transaction, EventStoreSchema schema, EventSerializer serializer, HashSet<string> locked)
+    private EventSession(NpgsqlConnection connection, NpgsqlTransaction transaction, EventStoreSchema schema, EventSerializer serializer, string[] streams)
     {
         Connection = connection;
         Transaction = transaction;
         _schema = schema;
         _serializer = serializer;
-        _locked = locked;
+        _streams = streams;
+        _named = streams.ToHashSet(StringComparer.Ordinal);
     }
 
-    public NpgsqlConnection Connection { get; }
+    private NpgsqlConnection Connection { get; }
 
-    public NpgsqlTransaction Transaction { get; }
+    private NpgsqlTransaction Transaction { get; }
+
+    /// <summary>
+    /// The session's transaction, for inline projections' reads and writes, once the streams are locked. (Locks are
+    /// taken on first use, so a session that only appends sends them with its first write.)
+    /// </summary>
+    public async ValueTask<NpgsqlTransaction> TransactionAsync(CancellationToken ct)
+    {
+        if (!_locked)
+        {
+            await using var batch = new NpgsqlBatch(Connection, Transaction);
+            AddLocks(batch);
+            await batch.ExecuteNonQueryAsync(ct);
+        }
+
+        return Transaction;
+    }
+
+    /// <summary>Sorted, so two sessions never wait on each other in opposite orders. Taking no transaction id, they come first.</summary>
+    private void AddLocks(NpgsqlBatch batch)
+    {
+        if (_locked || _streams.Length == 0)
+        {
+            _locked = true;
+            return;
+        }
+
+        var locks = new NpgsqlBatchCommand("SELECT count(pg_advisory_xact_lock(hashtextextended($1 || s, 0))) FROM unnest($2::text[]) AS s");
+        locks.Parameters.Add(new NpgsqlParameter { Value = _schema.Schema + ":" });
+        locks.Parameters.Add(new NpgsqlParameter { Value = _streams });
+        batch.BatchCommands.Add(locks);
+        _locked = true;
+    }
 
     internal static async Task<EventSession> BeginAsync(NpgsqlDataSource dataSource, EventStoreSchema schema, EventSerializer serializer, IEnumerable<string> streamIds, CancellationToken ct)
     {
@@ -45,16 +81,7 @@ public sealed class EventSession : IAsyncDisposable
         try
         {
             var transaction = await connection.BeginTransactionAsync(ct);
-            if (ids.Length > 0)
-            {
-                // Sorted, so two sessions never wait on each other in opposite orders.
-                await using var cmd = new NpgsqlCommand("SELECT count(pg_advisory_xact_lock(hashtextextended(@p || s, 0))) FROM unnest(@ids) AS s", connection, transaction);
-                cmd.Parameters.AddWithValue("p", schema.Schema + ":");
-                cmd.Parameters.AddWithValue("ids", ids);
-                await cmd.ExecuteScalarAsync(ct);
-            }
-
-            return new EventSession(connection, transaction, schema, serializer, ids.ToHashSet(StringComparer.Ordinal));
+            return new EventSession(connection, transaction, schema, serializer, ids);
         }
         catch
         {
@@ -72,7 +99,7 @@ public sealed class EventSession : IAsyncDisposable
             return known;
         }
 
-        await using var cmd = new NpgsqlCommand($"SELECT event_id FROM {_schema.Schema}.events WHERE event_id = ANY(@ids)", Connection, Transaction);
+        await using var cmd = new NpgsqlCommand($"SELECT event_id FROM {_schema.Schema}.events WHERE event_id = ANY(@ids)", Connection, await TransactionAsync(ct));
         cmd.Parameters.AddWithValue("ids", eventIds.ToArray());
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -95,7 +122,7 @@ public sealed class EventSession : IAsyncDisposable
 
     public void AppendRaw(string streamId, long expectedVersion, IEnumerable<RawNewEvent> events)
     {
-        if (!_locked.Contains(streamId))
+        if (!_named.Contains(streamId))
         {
             throw new InvalidOperationException($"Stream '{streamId}' was not named when the session began; name every stream up front so it is locked before any write.");
         }
@@ -124,6 +151,7 @@ public sealed class EventSession : IAsyncDisposable
     {
         ObjectDisposedException.ThrowIf(_done, this);
         var (appended, skipped, versions) = await WriteAppendsAsync(ct);
+        await TransactionAsync(ct); // a session with nothing appended still takes its locks before writing
         await WriteOutboxAsync(ct);
         await WriteOffsetsAsync(ct);
         await Transaction.CommitAsync(ct);
@@ -139,37 +167,50 @@ public sealed class EventSession : IAsyncDisposable
 
     private async Task<(int Appended, int Skipped, Dictionary<string, long> Versions)> WriteAppendsAsync(CancellationToken ct)
     {
-        var versions = new Dictionary<string, long>(StringComparer.Ordinal);
         if (_appends.Count == 0)
         {
-            return (0, 0, versions);
+            return (0, 0, new Dictionary<string, long>(StringComparer.Ordinal));
         }
 
-        var streamIds = _appends.Select(a => a.StreamId).Distinct(StringComparer.Ordinal).ToArray();
-        var known = new HashSet<Guid>();
-        await using (var batch = new NpgsqlBatch(Connection, Transaction))
+        // Fast path, assuming no event is a repeat (retries are rare): read the streams' versions, check expectations,
+        // COPY the events. Should the unique event id index refuse a row, go back to the savepoint and take the careful
+        // path, which first asks which events are stored already and skips them.
+        try
         {
-            var v = new NpgsqlBatchCommand($"SELECT stream_id, version FROM {_schema.Schema}.streams WHERE stream_id = ANY($1)");
-            v.Parameters.Add(new NpgsqlParameter { Value = streamIds });
-            var k = new NpgsqlBatchCommand($"SELECT event_id FROM {_schema.Schema}.events WHERE event_id = ANY($1)");
-            k.Parameters.Add(new NpgsqlParameter { Value = _appends.SelectMany(a => a.Events).Select(e => e.EventId).ToArray() });
-            batch.BatchCommands.Add(v);
-            batch.BatchCommands.Add(k);
-            await using var reader = await batch.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                versions[reader.GetString(0)] = reader.GetInt64(1);
-            }
-
-            await reader.NextResultAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                known.Add(reader.GetGuid(0));
-            }
+            var (versions, _) = await ReadVersionsAsync(withKnown: false, ct);
+            var rows = Number(versions, [], out _);
+            await CopyAsync(rows, ct);
+            return (rows.Count, 0, versions);
+        }
+        catch (Exception ex) when (ex is ConcurrencyException || (ex is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "events_event_id_key" }))
+        {
+            // A version mismatch may be a retry of an append that already landed: the careful path tells which.
+            await using var rollback = new NpgsqlCommand("ROLLBACK TO SAVEPOINT demand_append", Connection, Transaction);
+            await rollback.ExecuteNonQueryAsync(ct);
         }
 
+        var (current, known) = await ReadVersionsAndKnownAsync(ct);
+        var careful = Number(current, known, out var skipped);
+        if (careful.Count > 0)
+        {
+            await CopyAsync(careful, ct);
+            await using var notify = new NpgsqlCommand($"SELECT pg_notify('{_schema.EventsChannel}', '')", Connection, Transaction);
+            await notify.ExecuteNonQueryAsync(ct);
+        }
+
+        return (careful.Count, skipped, current);
+    }
+
+    private Task<(Dictionary<string, long> Versions, HashSet<Guid> Known)> ReadVersionsAndKnownAsync(CancellationToken ct) => ReadVersionsAsync(withKnown: true, ct);
+
+    /// <summary>
+    /// Gives each pending event its stream version, checking each append's expectation (versions are updated in place);
+    /// skips appends whose events are all stored already.
+    /// </summary>
+    private List<(string Stream, long Version, RawNewEvent Event)> Number(Dictionary<string, long> versions, HashSet<Guid> known, out int skipped)
+    {
         var rows = new List<(string Stream, long Version, RawNewEvent Event)>();
-        var skipped = 0;
+        skipped = 0;
         foreach (var (streamId, expected, events) in _appends)
         {
             var current = versions.GetValueOrDefault(streamId);
@@ -199,46 +240,79 @@ public sealed class EventSession : IAsyncDisposable
             versions[streamId] = current;
         }
 
-        if (rows.Count == 0)
+        return rows;
+    }
+
+    /// <summary>
+    /// One round trip: the stream locks (if not yet taken), a savepoint, each stream's version (its last event's, read
+    /// backwards on the (stream_id, version) index; the locks keep it from moving) and, on the careful path, which
+    /// event ids are stored already. Also queues the NOTIFY that wakes the projection daemon at commit.
+    /// </summary>
+    private async Task<(Dictionary<string, long> Versions, HashSet<Guid> Known)> ReadVersionsAsync(bool withKnown, CancellationToken ct)
+    {
+        var s = _schema.Schema;
+        await using var batch = new NpgsqlBatch(Connection, Transaction);
+        AddLocks(batch);
+        if (!withKnown)
         {
-            return (0, skipped, versions);
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("SAVEPOINT demand_append"));
         }
 
-        var touched = rows.Select(r => r.Stream).Distinct(StringComparer.Ordinal).ToArray();
-        await using (var upsert = new NpgsqlCommand(
-            $"""
-            INSERT INTO {_schema.Schema}.streams (stream_id, version) SELECT * FROM unnest(@ids, @versions)
-            ON CONFLICT (stream_id) DO UPDATE SET version = EXCLUDED.version, updated_at = now()
-            """, Connection, Transaction))
+        var v = new NpgsqlBatchCommand(
+            $"SELECT id AS stream_id, (SELECT version FROM {s}.events WHERE stream_id = id ORDER BY version DESC LIMIT 1) FROM unnest($1::text[]) AS id");
+        v.Parameters.Add(new NpgsqlParameter { Value = _appends.Select(a => a.StreamId).Distinct(StringComparer.Ordinal).ToArray() });
+        batch.BatchCommands.Add(v);
+        if (withKnown)
         {
-            upsert.Parameters.AddWithValue("ids", touched);
-            upsert.Parameters.AddWithValue("versions", touched.Select(id => versions[id]).ToArray());
-            await upsert.ExecuteNonQueryAsync(ct);
+            var k = new NpgsqlBatchCommand($"SELECT event_id FROM {s}.events WHERE event_id = ANY($1)");
+            k.Parameters.Add(new NpgsqlParameter { Value = _appends.SelectMany(a => a.Events).Select(e => e.EventId).ToArray() });
+            batch.BatchCommands.Add(k);
+        }
+        else
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_notify('{_schema.EventsChannel}', '')"));
         }
 
-        await using (var importer = await Connection.BeginBinaryImportAsync(
-            $"COPY {_schema.Schema}.events (stream_id, version, event_id, type, data, metadata) FROM STDIN (FORMAT BINARY)", ct))
+        var versions = new Dictionary<string, long>(StringComparer.Ordinal);
+        var known = new HashSet<Guid>();
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        do
         {
-            foreach (var (stream, version, e) in rows)
+            // The locks', savepoint's and notify's result sets come along; only these two are read.
+            var columns = reader.FieldCount == 0 ? "" : reader.GetName(0);
+            while (columns is "stream_id" or "event_id" && await reader.ReadAsync(ct))
             {
-                await importer.StartRowAsync(ct);
-                await importer.WriteAsync(stream, NpgsqlDbType.Text, ct);
-                await importer.WriteAsync(version, NpgsqlDbType.Bigint, ct);
-                await importer.WriteAsync(e.EventId, NpgsqlDbType.Uuid, ct);
-                await importer.WriteAsync(e.Type, NpgsqlDbType.Text, ct);
-                await importer.WriteAsync(e.Json, NpgsqlDbType.Jsonb, ct);
-                await importer.WriteAsync(e.MetadataJson ?? "{}", NpgsqlDbType.Jsonb, ct);
+                if (columns == "stream_id")
+                {
+                    versions[reader.GetString(0)] = reader.IsDBNull(1) ? 0 : reader.GetInt64(1);
+                }
+                else
+                {
+                    known.Add(reader.GetGuid(0));
+                }
             }
-
-            await importer.CompleteAsync(ct);
         }
+        while (await reader.NextResultAsync(ct));
 
-        await using (var notify = new NpgsqlCommand($"SELECT pg_notify('{_schema.EventsChannel}', '')", Connection, Transaction))
+        return (versions, known);
+    }
+
+    private async Task CopyAsync(List<(string Stream, long Version, RawNewEvent Event)> rows, CancellationToken ct)
+    {
+        await using var importer = await Connection.BeginBinaryImportAsync(
+            $"COPY {_schema.Schema}.events (stream_id, version, event_id, type, data, metadata) FROM STDIN (FORMAT BINARY)", ct);
+        foreach (var (stream, version, e) in rows)
         {
-            await notify.ExecuteNonQueryAsync(ct);
+            await importer.StartRowAsync(ct);
+            await importer.WriteAsync(stream, NpgsqlDbType.Text, ct);
+            await importer.WriteAsync(version, NpgsqlDbType.Bigint, ct);
+            await importer.WriteAsync(e.EventId, NpgsqlDbType.Uuid, ct);
+            await importer.WriteAsync(e.Type, NpgsqlDbType.Text, ct);
+            await importer.WriteAsync(e.Json, NpgsqlDbType.Jsonb, ct);
+            await importer.WriteAsync(e.MetadataJson ?? "{}", NpgsqlDbType.Jsonb, ct);
         }
 
-        return (rows.Count, skipped, versions);
+        await importer.CompleteAsync(ct);
     }
 
     private async Task WriteOutboxAsync(CancellationToken ct)

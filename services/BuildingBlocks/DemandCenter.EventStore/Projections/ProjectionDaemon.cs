@@ -30,6 +30,17 @@ public sealed class ProjectionDaemon(
 
     public IReadOnlyCollection<string> Names => _runners.Keys;
 
+    /// <summary>Creates every projection's table before the host goes on, so readers never find it missing.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var runner in _runners.Values)
+        {
+            await ExecuteAsync(runner.Projection.CreateTable(Qualified(runner.Projection.Table)), cancellationToken);
+        }
+
+        await base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (_runners.Count == 0)
@@ -138,7 +149,6 @@ public sealed class ProjectionDaemon(
     private async Task RunAsync(Runner runner, CancellationToken ct)
     {
         var projection = runner.Projection;
-        await ExecuteAsync(projection.CreateTable(Qualified(projection.Table)), ct);
         var status = await StatusAsync(projection.Name, ct);
         runner.Checkpoint = (status.TxId, status.Sequence);
         runner.Parked = status.Status == "parked";

@@ -132,6 +132,11 @@ public sealed partial class EventStoreSchema(NpgsqlDataSource dataSource, EventS
                 name        text PRIMARY KEY,
                 value       bytea NOT NULL)
             """),
+        (3, $$"""
+            -- A stream's version is its last event's (read on the (stream_id, version) index under the session's lock);
+            -- a table kept in step with it cost a row update per stream per append.
+            DROP TABLE IF EXISTS {{s}}.streams
+            """),
     ];
 
     [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]

@@ -57,9 +57,10 @@ public sealed class JourneySignalConsumer(
 
         var accountIds = signals.Select(s => s.Signal.AccountId).Distinct(StringComparer.Ordinal).ToList();
         await using var session = await store.BeginSessionAsync(accountIds.Select(JourneyEventTypes.StreamId), ct);
+        var tx = await session.TransactionAsync(ct);
         var known = await session.KnownAsync(signals.Select(s => s.Signal.SignalId).ToList(), ct);
         var fresh = signals.Where(s => known.Add(s.Signal.SignalId)).ToList(); // Add also drops repeats within the batch
-        var states = await accounts.LoadAsync(session.Transaction, accountIds, ct);
+        var states = await accounts.LoadAsync(tx, accountIds, ct);
         var decided = new Dictionary<string, (long From, List<NewEvent> Events)>(StringComparer.Ordinal);
         var raised = new List<(PromptRaised Prompt, JourneySignal Signal)>();
 
@@ -96,12 +97,12 @@ public sealed class JourneySignalConsumer(
 
         foreach (var (prompt, signal) in raised)
         {
-            var message = await prompts.AddAsync(session.Transaction, prompt, directory.Profile(prompt.AccountId), [Evidence(signal)], ct);
+            var message = await prompts.AddAsync(tx, prompt, directory.Profile(prompt.AccountId), [Evidence(signal)], ct);
             session.Enqueue(new OutboxMessage(Contracts.Topics.Prompts, prompt.AccountId, ContractJson.Serialize(message), new Dictionary<string, string>()));
             DemandMetrics.PromptsRaised.Add(1, new KeyValuePair<string, object?>("action", prompt.Action));
         }
 
-        await accounts.SaveAsync(session.Transaction, decided.Keys.Select(id => states[id]), ct);
+        await accounts.SaveAsync(tx, decided.Keys.Select(id => states[id]), ct);
         foreach (var message in unreadable)
         {
             session.Enqueue(message);
