@@ -24,10 +24,7 @@ public static class EventStoreServiceCollectionExtensions
 
         services.AddOptions<EventStoreOptions>().Bind(configuration.GetSection(EventStoreOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => NpgsqlDataSource.Create(
-            sp.GetRequiredService<IOptions<EventStoreOptions>>().Value.ConnectionString is { Length: > 0 } cs
-                ? cs
-                : throw new InvalidOperationException($"Set {EventStoreOptions.Section}:ConnectionString.")));
+        services.TryAddSingleton(sp => NpgsqlDataSource.Create(ConnectionString(sp.GetRequiredService<IOptions<EventStoreOptions>>().Value)));
         services.AddSingleton(sp => new EventStoreSchema(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IOptions<EventStoreOptions>>().Value, sp.GetServices<SchemaExtension>()));
         services.AddSingleton(sp =>
         {
@@ -48,6 +45,27 @@ public static class EventStoreServiceCollectionExtensions
         // Registered before any consumer, and hosted services start in order: tables exist before the first message.
         services.AddSingleton<IHostedService, SchemaMigrator>();
         return services;
+    }
+
+    /// <summary>
+    /// The configured connection string, with automatic statement preparation on unless it says otherwise: the store
+    /// sends the same few statements all day, and preparing them saves the server a parse and plan every time.
+    /// </summary>
+    private static string ConnectionString(EventStoreOptions options)
+    {
+        if (string.IsNullOrEmpty(options.ConnectionString))
+        {
+            throw new InvalidOperationException($"Set {EventStoreOptions.Section}:ConnectionString.");
+        }
+
+        var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+        if (!options.ConnectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MaxAutoPrepare = 64;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        return builder.ConnectionString;
     }
 
     public static IServiceCollection AddOutboxRelay(this IServiceCollection services)

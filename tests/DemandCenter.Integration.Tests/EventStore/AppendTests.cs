@@ -122,6 +122,6 @@ public sealed class AppendTests(DemandInfrastructure infra) : IClassFixture<Dema
         await schema!.EnsureAsync(default);
         await schema.EnsureAsync(default);
 
-        (await infra.ScalarAsync<long>($"SELECT count(*) FROM {host.Schema}.schema_migrations")).ShouldBe(3);
+        (await infra.ScalarAsync<long>($"SELECT count(*) FROM {host.Schema}.schema_migrations")).ShouldBe(4);
     }
 }

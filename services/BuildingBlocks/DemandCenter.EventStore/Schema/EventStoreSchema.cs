@@ -137,6 +137,13 @@ public sealed partial class EventStoreSchema(NpgsqlDataSource dataSource, EventS
             -- a table kept in step with it cost a row update per stream per append.
             DROP TABLE IF EXISTS {{s}}.streams
             """),
+        (4, $$"""
+            -- The daemon's (tx_id, seq) order becomes the primary key: one index fewer to maintain on every append
+            -- (seq stays unique by its sequence; nothing looks events up by seq alone).
+            ALTER TABLE {{s}}.events DROP CONSTRAINT IF EXISTS events_pkey;
+            DROP INDEX IF EXISTS {{s}}.events_tx_seq;
+            ALTER TABLE {{s}}.events ADD PRIMARY KEY (tx_id, seq)
+            """),
     ];
 
     [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
