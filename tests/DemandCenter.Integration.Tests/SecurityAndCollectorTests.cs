@@ -68,6 +68,17 @@ public sealed class SecurityAndCollectorTests(DemandTestHost host) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_token_in_the_query_string_counts_only_on_a_hub_websocket()
+    {
+        var token = Uri.EscapeDataString(await host.TokenAsync("ana"));
+
+        (await host.Http.GetAsync(new Uri($"/api/v1/accounts/acme.com?access_token={token}", UriKind.Relative))).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await host.Http.PostAsync(new Uri($"/hubs/sellers/negotiate?negotiateVersion=1&access_token={token}", UriKind.Relative), null)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        await using var hub = await HubTestClient.ConnectAsync(host.BaseUrl, "/hubs/sellers", await host.TokenAsync("ana"));
+        hub.State.ShouldBe(WebSocketState.Open);
+    }
+
+    [Fact]
     public async Task A_dev_token_is_issued_only_for_roster_members()
     {
         var unknown = await host.Http.PostAsJsonAsync(new Uri("/api/v1/dev/token", UriKind.Relative), new { sub = "mallory" });

@@ -156,6 +156,17 @@ public sealed class SignalIntakeTests
         accepted.Signal.ContactId.ShouldBe("lee@acme.com");
     }
 
+    [Fact]
+    public void A_binary_mode_event_with_an_unreadable_time_is_rejected()
+    {
+        var headers = new Dictionary<string, string>
+        {
+            ["ce_specversion"] = "1.0", ["ce_id"] = "b-2", ["ce_source"] = "https://vendor.example/web", ["ce_type"] = "web.page.viewed", ["ce_time"] = "yesterday-ish",
+        };
+
+        ShouldBeRejected(Evaluate(Encoding.UTF8.GetBytes("""{"email":"lee@acme.com","url":"https://vendor.example/"}"""), headers: headers), "json.invalid", "time");
+    }
+
     [Theory]
     [InlineData("web.form.submitted", "demand.signals.web", """{"email":"kim@acme.com"}""", "data.formKind")]
     [InlineData("chat.message.posted", "demand.signals.chat", """{"email":"kim@acme.com","conversationId":"c1","author":"robot"}""", "data.author")]

@@ -70,6 +70,8 @@ public static class DemandApp
 
         if (options.Services.Contains("hub"))
         {
+            // Before authentication, so it can tell a hub's WebSocket request (the only one allowed a query-string token).
+            app.UseWebSockets();
             app.UseAuthentication();
             app.UseAuthorization();
             app.MapHub();

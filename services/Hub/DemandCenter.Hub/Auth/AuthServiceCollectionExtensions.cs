@@ -34,10 +34,12 @@ public static class AuthServiceCollectionExtensions
             };
             jwt.Events = new JwtBearerEvents
             {
-                // Browsers cannot set headers on WebSockets, so hubs (only hubs) accept the token in the query string.
+                // Browsers cannot set headers on WebSockets, so a hub's WebSocket request (and nothing else) may carry
+                // the token in the query string; negotiation and every other request use the Authorization header.
                 OnMessageReceived = ctx =>
                 {
-                    if (ctx.HttpContext.Request.Path.StartsWithSegments("/hubs") && ctx.Request.Query.TryGetValue("access_token", out var token))
+                    if (ctx.HttpContext.Request.Path.StartsWithSegments("/hubs") && ctx.HttpContext.WebSockets.IsWebSocketRequest
+                        && ctx.Request.Query.TryGetValue("access_token", out var token))
                     {
                         ctx.Token = token;
                     }

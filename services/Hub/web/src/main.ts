@@ -1,4 +1,4 @@
-import { HubConnection, HubConnectionBuilder, HubConnectionState, LogLevel } from "@microsoft/signalr";
+import { HttpTransportType, HubConnection, HubConnectionBuilder, HubConnectionState, LogLevel } from "@microsoft/signalr";
 
 interface Evidence { signalId: string; type: string; channel: string; at: string; summary: string; }
 interface Prompt {
@@ -112,7 +112,8 @@ async function showInbox(session: Session): Promise<void> {
   render();
 
   connection = new HubConnectionBuilder()
-    .withUrl("/hubs/sellers", { accessTokenFactory: () => session.accessToken })
+    // WebSockets only: the one transport that carries the token in its URL, and the one the hub is tuned for.
+    .withUrl("/hubs/sellers", { accessTokenFactory: () => session.accessToken, transport: HttpTransportType.WebSockets })
     .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (ctx) => Math.min(10_000, 500 * 2 ** ctx.previousRetryCount) })
     .configureLogging(LogLevel.Warning)
     .build();

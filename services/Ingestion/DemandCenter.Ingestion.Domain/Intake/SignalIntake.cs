@@ -159,7 +159,11 @@ public sealed class SignalIntake
             Id = H("id"),
             Source = H("source"),
             Type = H("type"),
-            Time = DateTimeOffset.TryParse(H("time"), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var t) ? t : null,
+            Time = H("time") is { } time
+                ? DateTimeOffset.TryParse(time, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var t)
+                    ? t
+                    : throw new JsonException("The ce_time header is not an RFC 3339 time.", "$.time", null, null)
+                : null,
             Subject = H("subject"),
             DataContentType = message.Headers.TryGetValue("content-type", out var ct) ? ct : null,
             Data = data,

@@ -94,7 +94,8 @@ public static class SignalCollector
                         deliveries.Add(Produce(producer, SignalTypes.TopicOf[a.Signal.Type], a.Signal.AccountId, raw, ct));
                         break;
                     case Rejected { Code: "identity.unresolved" }:
-                        // Not the publisher's fault: the journey decides what to do with signals it cannot attribute yet.
+                        // Valid, only not attributable yet: not the publisher's fault, so it is accepted and goes the Kafka
+                        // path like any other (where, until identity stitching lands, it is dead-lettered as identity.unresolved).
                         var type = events[i].GetProperty("type").GetString()!;
                         deliveries.Add(Produce(producer, SignalTypes.TopicOf[type], events[i].GetProperty("source").GetString()!, raw, ct));
                         break;

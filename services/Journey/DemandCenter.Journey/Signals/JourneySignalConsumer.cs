@@ -137,12 +137,19 @@ public sealed class JourneySignalConsumer(
         return false;
     }
 
-    private static OutboxMessage DeadLetter(ConsumeResult<string, byte[]> message, string reason) =>
-        new(Contracts.Topics.DeadLetter, message.Message.Key ?? "", message.Message.Value ?? [], new Dictionary<string, string>
+    /// <summary>The original bytes, key and headers, plus the reason and where it came from, as every dead letter carries.</summary>
+    private static OutboxMessage DeadLetter(ConsumeResult<string, byte[]> message, string reason)
+    {
+        var headers = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var h in message.Message.Headers ?? [])
         {
-            [MessageHeaders.DeadLetterReason] = reason,
-            [MessageHeaders.SourceTopic] = message.Topic,
-            [MessageHeaders.SourcePartition] = message.Partition.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            [MessageHeaders.SourceOffset] = message.Offset.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
+            headers[h.Key] = System.Text.Encoding.UTF8.GetString(h.GetValueBytes() ?? []);
+        }
+
+        headers[MessageHeaders.DeadLetterReason] = "journey.unreadable: " + reason;
+        headers[MessageHeaders.SourceTopic] = message.Topic;
+        headers[MessageHeaders.SourcePartition] = message.Partition.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        headers[MessageHeaders.SourceOffset] = message.Offset.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return new OutboxMessage(Contracts.Topics.DeadLetter, message.Message.Key ?? "", message.Message.Value ?? [], headers);
+    }
 }
