@@ -1,28 +1,18 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using DemandCenter.Contracts;
-using DemandCenter.Ingestion.Domain;
 using DemandCenter.Testing;
 
 namespace DemandCenter.Integration.Tests;
 
 /// <summary>The account's history through the API: time travel over its stream, and a contact's erasure.</summary>
-public sealed class AccountHistoryTests(AccountHistoryTests.Host host) : IClassFixture<AccountHistoryTests.Host>
+public sealed class AccountHistoryTests(NoCooldownHost host) : IClassFixture<NoCooldownHost>
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
-
-    public sealed class Host : DemandTestHost
-    {
-        protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?> { ["Demand:Journey:PromptCooldown"] = "00:00:00" };
-    }
-
     private async Task SignalAsync(string account, string email, string path)
     {
         var id = Guid.NewGuid().ToString("n");
         await host.PublishAsync(Topics.SignalsWeb, account, CloudEvents.PageViewed(id, email, path));
-        await Wait.UntilAsync(
-            async () => await host.ScalarAsync<long>("SELECT count(*) FROM demand.events WHERE event_id = @id", ("id", SignalIds.For(CloudEvents.Source, id))) == 1,
-            Deadline, "the signal to be recorded");
+        await host.WaitUntilRecordedAsync(id);
     }
 
     [Fact]

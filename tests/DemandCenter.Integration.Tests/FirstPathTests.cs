@@ -7,20 +7,12 @@ using DemandCenter.Testing;
 namespace DemandCenter.Integration.Tests;
 
 /// <summary>The first path end to end on real PostgreSQL and the mock-cluster broker: Kafka in, prompt pushed out.</summary>
-public sealed class FirstPathTests(FirstPathTests.Host host) : IClassFixture<FirstPathTests.Host>
+// Every test here raises prompts for the same few accounts: no cooldown between them.
+public sealed class FirstPathTests(NoCooldownHost host) : IClassFixture<NoCooldownHost>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
-    public sealed class Host : DemandTestHost
-    {
-        // Every test here raises prompts for the same few accounts: no cooldown between them.
-        protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?> { ["Demand:Journey:PromptCooldown"] = "00:00:00" };
-    }
-
     private static string NewId() => Guid.NewGuid().ToString("n");
-
-    private Task<bool> RecordedAsync(Guid signalId) =>
-        host.ScalarAsync<long>("SELECT count(*) FROM demand.events WHERE event_id = @id", ("id", signalId)).ContinueWith(t => t.Result == 1, TaskScheduler.Default);
 
     [Fact]
     public async Task A_pricing_view_by_a_known_contact_becomes_a_stream_event_and_a_prompt_pushed_to_the_owner_only()
@@ -79,8 +71,8 @@ public sealed class FirstPathTests(FirstPathTests.Host host) : IClassFixture<Fir
         Header(dead, MessageHeaders.DeadLetterReason).ShouldContain("data.url");
         Header(dead, MessageHeaders.SourceTopic).ShouldBe(Topics.SignalsWeb);
         long.Parse(Header(dead, MessageHeaders.SourceOffset), System.Globalization.CultureInfo.InvariantCulture).ShouldBeGreaterThanOrEqualTo(0);
-        await Wait.UntilAsync(() => RecordedAsync(SignalIds.For(CloudEvents.Source, goodId)), Deadline, "the valid event after the bad one");
-        (await RecordedAsync(SignalIds.For(CloudEvents.Source, badId))).ShouldBeFalse();
+        await host.WaitUntilRecordedAsync(goodId);
+        (await host.RecordedAsync(CloudEvents.Source, badId)).ShouldBeFalse();
     }
 
     [Fact]
@@ -89,14 +81,14 @@ public sealed class FirstPathTests(FirstPathTests.Host host) : IClassFixture<Fir
         var id = NewId();
         var original = CloudEvents.PageViewed(id, "peter@initech.com", "/pricing");
         await host.PublishAsync(Topics.SignalsWeb, "initech.com", original);
-        await Wait.UntilAsync(() => RecordedAsync(SignalIds.For(CloudEvents.Source, id)), Deadline, "the original event");
+        await host.WaitUntilRecordedAsync(id);
         var events = await host.ScalarAsync<long>("SELECT count(*) FROM demand.events WHERE stream_id = 'account-initech.com'");
         var prompts = await host.ScalarAsync<long>("SELECT count(*) FROM demand.prompts WHERE account_id = 'initech.com'");
 
         await host.PublishAsync(Topics.SignalsWeb, "initech.com", original);
         var sentinel = NewId();
         await host.PublishAsync(Topics.SignalsWeb, "initech.com", CloudEvents.PageViewed(sentinel, "peter@initech.com", "/blog/x"));
-        await Wait.UntilAsync(() => RecordedAsync(SignalIds.For(CloudEvents.Source, sentinel)), Deadline, "the event after the duplicate");
+        await host.WaitUntilRecordedAsync(sentinel);
 
         (await host.ScalarAsync<long>("SELECT count(*) FROM demand.events WHERE stream_id = 'account-initech.com'")).ShouldBe(events + 1);
         (await host.ScalarAsync<long>("SELECT count(*) FROM demand.prompts WHERE account_id = 'initech.com'")).ShouldBe(prompts);
@@ -121,7 +113,7 @@ public sealed class FirstPathTests(FirstPathTests.Host host) : IClassFixture<Fir
             kcat.ExitCode.ShouldBe(0, await kcat.StandardError.ReadToEndAsync());
         }
 
-        await Wait.UntilAsync(() => RecordedAsync(SignalIds.For(CloudEvents.Source, id)), Deadline, "the kcat-published event");
+        await host.WaitUntilRecordedAsync(id);
     }
 
     private static async Task<JsonNode> NextPromptFor(HubTestClient client, Guid signalId)

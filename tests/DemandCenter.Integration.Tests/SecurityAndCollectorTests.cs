@@ -12,8 +12,6 @@ namespace DemandCenter.Integration.Tests;
 /// <summary>Who may do what: tokens for the APIs and hubs, API keys for publishers, and the collector's status codes.</summary>
 public sealed class SecurityAndCollectorTests(DemandTestHost host) : IClassFixture<DemandTestHost>
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
-
     private HttpRequestMessage Post(string body, string? key, string contentType = "application/cloudevents+json")
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/signals") { Content = new StringContent(body, Encoding.UTF8) };
@@ -98,9 +96,7 @@ public sealed class SecurityAndCollectorTests(DemandTestHost host) : IClassFixtu
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         body["accepted"]!.GetValue<int>().ShouldBe(1);
         body["rejected"]!.GetValue<int>().ShouldBe(0);
-        await Wait.UntilAsync(
-            async () => await host.ScalarAsync<long>("SELECT count(*) FROM demand.events WHERE event_id = @id", ("id", SignalIds.For(CloudEvents.Source, id))) == 1,
-            Deadline, "the posted event in the stream");
+        await host.WaitUntilRecordedAsync(id);
     }
 
     [Fact]

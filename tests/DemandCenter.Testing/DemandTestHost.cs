@@ -95,6 +95,22 @@ public class DemandInfrastructure : IAsyncLifetime
         return result is null or DBNull ? default : (T)Convert.ChangeType(result, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>True once the journey has recorded the signal with this CloudEvents source and id.</summary>
+    public async Task<bool> RecordedAsync(string source, string id)
+    {
+        try
+        {
+            return await ScalarAsync<long>("SELECT count(*) FROM demand.events WHERE event_id = @id", ("id", DemandCenter.Ingestion.Domain.SignalIds.For(source, id))) == 1;
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            return false; // the service has not created its tables yet
+        }
+    }
+
+    public Task WaitUntilRecordedAsync(string id, string source = CloudEvents.Source) =>
+        Wait.UntilAsync(() => RecordedAsync(source, id), TimeSpan.FromSeconds(30), $"signal {id} to be recorded");
+
     /// <summary>Reads a topic from the beginning until <paramref name="match"/> has been seen, or fails at the deadline.</summary>
     public ConsumeResult<string, byte[]> ConsumeUntil(string topic, Func<ConsumeResult<string, byte[]>, bool> match, TimeSpan timeout)
     {
@@ -199,4 +215,10 @@ public class DemandTestHost : DemandInfrastructure
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(sub));
         return client;
     }
+}
+
+/// <summary>A test host whose journey raises a prompt for every qualifying signal (no cooldown), for tests that raise several.</summary>
+public class NoCooldownHost : DemandTestHost
+{
+    protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?> { ["Demand:Journey:PromptCooldown"] = "00:00:00" };
 }
