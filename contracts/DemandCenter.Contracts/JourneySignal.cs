@@ -17,4 +17,8 @@ public sealed record JourneySignal(
     string? AnonymousId,
     string? Url,
     string? Category,
-    string? Title);
+    string? Title)
+{
+    /// <summary>True when the signal happened before its visitor was known and reaches the journey only now.</summary>
+    public bool LateAttributed { get; init; }
+}

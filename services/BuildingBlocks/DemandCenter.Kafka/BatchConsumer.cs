@@ -91,7 +91,7 @@ public abstract class BatchConsumer(KafkaClients clients, ILogger logger) : Back
                 var delay = TimeSpan.FromMilliseconds(Math.Min(MaxBackoff.TotalMilliseconds, 200 * Math.Pow(2, Math.Min(failures, 10))));
                 logger.LogError(ex, "Consumer {Group} failed on a batch of {Count}; retrying in {Delay}", GroupId, _pending.Count, delay);
                 Rewind(consumer);
-                if (ct.WaitHandle.WaitOne(delay))
+                if (!PausedWait(consumer, delay, ct))
                 {
                     break;
                 }
@@ -117,6 +117,42 @@ public abstract class BatchConsumer(KafkaClients clients, ILogger logger) : Back
             .ToList();
         consumer.Assign(partitions);
         IsAssigned = partitions.Count > 0;
+    }
+
+    /// <summary>
+    /// Backs off with the partitions paused but the consumer still polling, so it keeps its group membership (and
+    /// handles rebalances) through an outage longer than max.poll.interval.ms. False when stopping.
+    /// </summary>
+    private bool PausedWait(IConsumer<string, byte[]> consumer, TimeSpan delay, CancellationToken ct)
+    {
+        var paused = consumer.Assignment.ToList();
+        consumer.Pause(paused);
+        try
+        {
+            var until = DateTime.UtcNow + delay;
+            while (DateTime.UtcNow < until)
+            {
+                if (ct.IsCancellationRequested)
+                {
+                    return false;
+                }
+
+                // Paused partitions return nothing; the call serves heartbeats and rebalance callbacks.
+                var unexpected = consumer.Consume(TimeSpan.FromMilliseconds(Math.Min(200, Math.Max(1, (until - DateTime.UtcNow).TotalMilliseconds))));
+                if (unexpected is not null && !unexpected.IsPartitionEOF)
+                {
+                    // A partition assigned during the pause is not paused; hand its message back for the next round.
+                    consumer.Seek(unexpected.TopicPartitionOffset);
+                }
+            }
+
+            return true;
+        }
+        finally
+        {
+            var stillOurs = consumer.Assignment.ToHashSet();
+            consumer.Resume(paused.Where(stillOurs.Contains));
+        }
     }
 
     private void Fill(IConsumer<string, byte[]> consumer)

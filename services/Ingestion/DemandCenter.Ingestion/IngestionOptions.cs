@@ -20,6 +20,22 @@ public sealed class IngestionOptions
     public int RequestsPerSecond { get; set; } = 50;
 
     public List<string> FreeMailDomains { get; } = [];
+
+    /// <summary>How long a (source, id) is remembered for dedupe.</summary>
+    public TimeSpan DedupeWindow { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How long a signal that cannot be attributed waits for its visitor to become known.</summary>
+    public TimeSpan PendingRetention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Path fragment -> page category, checked in order, replacing the built-in rules when given.</summary>
+    public List<PageCategoryRule> PageCategories { get; } = [];
+}
+
+public sealed class PageCategoryRule
+{
+    public string Contains { get; set; } = "";
+
+    public string Category { get; set; } = "";
 }
 
 public sealed class ApiKeyEntry

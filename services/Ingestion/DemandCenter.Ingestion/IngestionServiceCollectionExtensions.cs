@@ -1,6 +1,9 @@
 using System.Threading.RateLimiting;
 using DemandCenter.Ingestion.Collector;
+using DemandCenter.EventStore;
 using DemandCenter.Ingestion.Consuming;
+using DemandCenter.Ingestion.Dedupe;
+using DemandCenter.Ingestion.Identity;
 using DemandCenter.Ingestion.Domain;
 using DemandCenter.Ingestion.Domain.Validation;
 using DemandCenter.Ingestion.Forwarding;
@@ -21,17 +24,30 @@ public static class IngestionServiceCollectionExtensions
     public static IServiceCollection AddIngestion(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddKafka(configuration);
+        services.AddEventStore(configuration);
+        services.AddSingleton(IngestionSchema.Ddl);
         services.AddOptions<IngestionOptions>().Bind(configuration.GetSection(IngestionOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<IngestionOptions>>().Value;
-            var freeMail = o.FreeMailDomains.Count > 0 ? o.FreeMailDomains.ToHashSet(StringComparer.Ordinal) : IdentityResolver.DefaultFreeMail;
-            return new SignalIntake(IngestionLimits.Default, sp.GetRequiredService<TimeProvider>(), new IdentityResolver(freeMail), PageCategoryRules.Default);
+            return new IdentityResolver(o.FreeMailDomains.Count > 0 ? o.FreeMailDomains.ToHashSet(StringComparer.Ordinal) : IdentityResolver.DefaultFreeMail);
+        });
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<IngestionOptions>>().Value;
+            var categories = o.PageCategories.Count > 0
+                ? new PageCategoryRules(o.PageCategories.Select(r => new KeyValuePair<string, string>(r.Contains, r.Category)).ToList())
+                : PageCategoryRules.Default;
+            return new SignalIntake(IngestionLimits.Default, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IdentityResolver>(), categories);
         });
         services.AddSingleton<SignalRouter>();
+        services.AddSingleton<SeenSignals>();
+        services.AddSingleton<IdentityStore>();
         services.AddSingleton<ApiKeys>();
+        services.AddSingleton<IErasureHandler, IngestionErasure>();
         services.AddHostedService<IngestionConsumer>();
+        services.AddHostedService<IngestionJanitor>();
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

@@ -11,7 +11,8 @@ public sealed record RecordSignal(
     DateTimeOffset OccurredAt,
     string? ContactId,
     string? Url,
-    string? Category) : JourneyCommand(AccountId);
+    string? Category,
+    bool LateAttributed = false) : JourneyCommand(AccountId);
 
 /// <summary>Decide and Evolve: pure functions over the closed command and event hierarchies.</summary>
 public static class JourneyDecider
@@ -45,9 +46,10 @@ public static class JourneyDecider
 
     private static List<JourneyEvent> DecideSignal(RecordSignal cmd, AccountJourney state, AccountProfile profile, Playbook playbook, DateTimeOffset now)
     {
-        var recorded = new SignalRecorded(cmd.AccountId, now, cmd.SignalId, cmd.Type, cmd.Channel, cmd.OccurredAt, cmd.ContactId, cmd.Url, cmd.Category);
+        var recorded = new SignalRecorded(cmd.AccountId, now, cmd.SignalId, cmd.Type, cmd.Channel, cmd.OccurredAt, cmd.ContactId, cmd.Url, cmd.Category, cmd.LateAttributed);
         var events = new List<JourneyEvent> { recorded };
-        if (cmd.Category is null || !playbook.PageRules.TryGetValue(cmd.Category, out var rule) || profile.OwnerSellerId is null)
+        // A late-attributed signal is history that just found its owner: it informs the journey but prompts no one.
+        if (cmd.LateAttributed || cmd.Category is null || !playbook.PageRules.TryGetValue(cmd.Category, out var rule) || profile.OwnerSellerId is null)
         {
             return events;
         }

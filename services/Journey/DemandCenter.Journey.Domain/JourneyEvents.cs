@@ -18,7 +18,8 @@ public sealed record SignalRecorded(
     DateTimeOffset OccurredAt,
     [property: PersonalData] string? ContactId,
     string? Url,
-    string? Category) : JourneyEvent(AccountId, At)
+    string? Category,
+    bool LateAttributed = false) : JourneyEvent(AccountId, At)
 {
     public override Guid EventId => SignalId;
 }

@@ -96,8 +96,13 @@ public sealed class SignalIntakeTests
         ShouldBeRejected(Evaluate(PageView(ce => ce["data"] = new JsonObject { ["url"] = "https://vendor.example/pricing" })), "data.invalid", "data");
 
     [Fact]
-    public void A_free_mail_visitor_is_not_made_into_an_account() =>
-        ShouldBeRejected(Evaluate(PageView(ce => ce["data"]!["email"] = "kim@gmail.com")), "identity.unresolved", "data");
+    public void A_free_mail_visitor_is_accepted_but_not_made_into_an_account()
+    {
+        var accepted = Evaluate(PageView(ce => ce["data"]!["email"] = "kim@gmail.com")).ShouldBeOfType<Accepted>();
+
+        accepted.Attributed.ShouldBeFalse();
+        accepted.Signal.ContactId.ShouldBe("kim@gmail.com");
+    }
 
     [Fact]
     public void An_explicit_account_domain_wins_over_the_email_domain()

@@ -105,4 +105,14 @@ public sealed class PricingRuleTests
         JourneyDecider.PromptIdFor(id, "pricing_consult").ShouldNotBe(JourneyDecider.PromptIdFor(id, "security_review"));
         a.PromptId.ShouldNotBe(id);
     }
+
+    [Fact]
+    public void Given_a_late_attributed_pricing_view_When_decided_Then_it_is_recorded_as_late_and_prompts_no_one()
+    {
+        var command = View("pricing") with { LateAttributed = true };
+
+        var recorded = When(Given(), command).ShouldHaveSingleItem().ShouldBeOfType<SignalRecorded>();
+
+        recorded.LateAttributed.ShouldBeTrue();
+    }
 }

@@ -11,7 +11,14 @@ public sealed record InboundMessage(ReadOnlyMemory<byte> Value, IReadOnlyDiction
 
 public abstract record IntakeResult;
 
-public sealed record Accepted(CloudEvent Event, JourneySignal Signal) : IntakeResult;
+/// <summary>
+/// A valid event. <see cref="Signal"/> is attributed as far as the event itself allows (its accountDomain or business
+/// email); its AccountId is empty when only the identity store can tell (an anonymous visitor, a free-mail address).
+/// </summary>
+public sealed record Accepted(CloudEvent Event, SignalData Data, JourneySignal Signal) : IntakeResult
+{
+    public bool Attributed => Signal.AccountId.Length > 0;
+}
 
 /// <summary>Why a message was refused: a short code for dashboards and the field-level errors a publisher can fix.</summary>
 public sealed record Rejected(string Code, IReadOnlyList<FieldError> Errors) : IntakeResult
@@ -23,7 +30,7 @@ public sealed record FieldError(string Field, string Message);
 
 /// <summary>
 /// Turns an inbound message into a journey signal or a precise rejection: size and JSON limits, CloudEvents
-/// structured or binary mode, envelope and per-type validation, page category, account resolution.
+/// structured or binary mode, envelope and per-type validation, page category, attribution from the event itself.
 /// Pure: no I/O, time from the TimeProvider.
 /// </summary>
 public sealed class SignalIntake
@@ -106,10 +113,6 @@ public sealed class SignalIntake
         }
 
         var identity = _identity.Resolve(data!);
-        if (identity.AccountId is null)
-        {
-            return Reject("identity.unresolved", "data", "No account could be determined: send accountDomain or a business email (anonymous visitors are attributed once they become known).");
-        }
 
         var page = data as PageViewedData;
         var url = page?.Url ?? (data as EmailData)?.Url;
@@ -120,13 +123,13 @@ public sealed class SignalIntake
             type,
             SignalTypes.ChannelOf(type),
             ce.Time ?? _time.GetUtcNow(),
-            identity.AccountId,
+            identity.AccountId ?? "",
             identity.ContactId,
             identity.AnonymousId,
             url,
             page is null ? (data as ContentDownloadedData)?.Category : page.Category ?? _categories.Categorize(page.Url!),
             page?.Title ?? (data as ContentDownloadedData)?.Title);
-        return new Accepted(ce, signal);
+        return new Accepted(ce, data!, signal);
     }
 
     private Func<JsonElement, (SignalData?, ValidationResult?)> Payload<T>(IValidator<T> validator)

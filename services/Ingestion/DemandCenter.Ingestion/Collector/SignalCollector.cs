@@ -91,19 +91,15 @@ public static class SignalCollector
                 switch (result)
                 {
                     case Accepted a:
-                        deliveries.Add(Produce(producer, SignalTypes.TopicOf[a.Signal.Type], a.Signal.AccountId, raw, ct));
-                        break;
-                    case Rejected { Code: "identity.unresolved" }:
-                        // Valid, only not attributable yet: not the publisher's fault, so it is accepted and goes the Kafka
-                        // path like any other (where, until identity stitching lands, it is dead-lettered as identity.unresolved).
-                        var type = events[i].GetProperty("type").GetString()!;
-                        deliveries.Add(Produce(producer, SignalTypes.TopicOf[type], events[i].GetProperty("source").GetString()!, raw, ct));
+                        // Keyed by account when the event alone tells it; otherwise by who it is about, so one visitor's events stay in order.
+                        var key = a.Attributed ? a.Signal.AccountId : a.Signal.AnonymousId ?? a.Signal.ContactId ?? a.Signal.Source;
+                        deliveries.Add(Produce(producer, SignalTypes.TopicOf[a.Signal.Type], key, raw, ct));
                         break;
                     case Rejected r:
                         foreach (var e in r.Errors)
                         {
-                            var key = prefix + e.Field;
-                            errors[key] = [.. errors.GetValueOrDefault(key, []), e.Message];
+                            var field = prefix + e.Field;
+                            errors[field] = [.. errors.GetValueOrDefault(field, []), e.Message];
                         }
 
                         break;

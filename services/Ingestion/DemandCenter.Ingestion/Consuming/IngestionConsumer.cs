@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using Confluent.Kafka;
 using DemandCenter.Contracts;
+using DemandCenter.Ingestion.Dedupe;
 using DemandCenter.Ingestion.Domain;
 using DemandCenter.Ingestion.Forwarding;
+using DemandCenter.Ingestion.Identity;
 using DemandCenter.Kafka;
 using DemandCenter.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -11,12 +13,18 @@ using Microsoft.Extensions.Options;
 namespace DemandCenter.Ingestion.Consuming;
 
 /// <summary>
-/// Reads every inbound contract topic, forwards valid signals to the Journey and dead-letters the rest.
-/// Offsets are committed only after every forward and dead-letter of the batch was acknowledged by the broker.
+/// Reads every inbound contract topic, a batch at a time: validates, drops what was seen before, learns identity,
+/// forwards attributed signals to the Journey, keeps the rest pending until their visitor is known (then forwards
+/// them, marked late-attributed), and dead-letters what is invalid. The batch's dedupe entries, identities and
+/// pending signals are written after every forward was acknowledged; Kafka offsets are committed after that.
+/// A database outage fails the batch, which is retried with the partitions paused: nothing is lost.
 /// </summary>
 public sealed class IngestionConsumer(
     KafkaClients clients,
     SignalIntake intake,
+    IdentityResolver resolver,
+    SeenSignals seen,
+    IdentityStore identity,
     SignalRouter router,
     IOptions<IngestionOptions> options,
     ILogger<IngestionConsumer> logger) : BatchConsumer(clients, logger)
@@ -28,27 +36,65 @@ public sealed class IngestionConsumer(
     protected override async Task HandleBatchAsync(IReadOnlyList<ConsumeResult<string, byte[]>> batch, CancellationToken ct)
     {
         var deliveries = new List<Task>(batch.Count);
+        var accepted = new List<(Accepted Signal, string? TraceParent)>(batch.Count);
         foreach (var message in batch)
         {
             var headers = SignalRouter.ReadHeaders(message.Message.Headers);
             headers.TryGetValue(MessageHeaders.TraceParent, out var parent);
-            using var activity = DemandTelemetry.Source.StartActivity("ingest " + message.Topic, ActivityKind.Consumer, parent);
-            var result = intake.Evaluate(new InboundMessage(message.Message.Value ?? [], headers, message.Topic));
-            switch (result)
+            switch (intake.Evaluate(new InboundMessage(message.Message.Value ?? [], headers, message.Topic)))
             {
-                case Accepted accepted:
-                    activity?.SetTag("demand.signal.type", accepted.Signal.Type);
-                    DemandMetrics.SignalsAccepted.Add(1, new KeyValuePair<string, object?>("type", accepted.Signal.Type));
-                    deliveries.Add(router.ForwardAsync(accepted, activity?.Id, ct));
+                case Accepted a:
+                    accepted.Add((a, parent));
                     break;
                 case Rejected rejected:
-                    activity?.SetTag("demand.rejected", rejected.Code);
                     logger.LogInformation("Dead-lettering {Topic}/{Partition}@{Offset}: {Code}", message.Topic, message.Partition.Value, message.Offset.Value, rejected.Code);
                     deliveries.Add(router.DeadLetterAsync(message, rejected, ct));
                     break;
             }
         }
 
+        var before = await seen.SeenAsync(accepted.Select(a => a.Signal.Signal.SignalId).ToList(), ct);
+        var fresh = accepted.Where(a => before.Add(a.Signal.Signal.SignalId)).ToList(); // Add also drops repeats within the batch
+        var facts = fresh.Select(a => IdentityResolver.Learn(a.Signal.Signal.Type, a.Signal.Data)).ToArray();
+        var lookup = await identity.LookupAsync(
+            fresh.Select(a => IdentityResolver.Anonymous(a.Signal.Data.AnonymousId)).OfType<string>().ToList(),
+            fresh.Select(a => IdentityResolver.Contact(a.Signal.Data.Email)).OfType<string>().Concat(facts.Select(f => f.Visitor?.ContactId).OfType<string>()).ToList(),
+            facts, ct);
+
+        var pending = new List<JourneySignal>();
+        foreach (var (signal, parent) in fresh)
+        {
+            using var activity = DemandTelemetry.Source.StartActivity("ingest " + signal.Signal.Type, ActivityKind.Consumer, parent);
+            var who = resolver.Resolve(signal.Data, lookup);
+            var attributed = signal.Signal with { AccountId = who.AccountId ?? "", ContactId = who.ContactId };
+            DemandMetrics.SignalsAccepted.Add(1, new KeyValuePair<string, object?>("type", attributed.Type));
+            if (who.AccountId is null)
+            {
+                pending.Add(attributed);
+            }
+            else
+            {
+                deliveries.Add(router.ForwardAsync(attributed, activity?.Id, ct));
+            }
+        }
+
+        // Identities learned now may attribute signals kept earlier: the visitor's anonymous history, a free-mail contact the CRM now places.
+        var visitors = facts.Select(f => f.Visitor).OfType<VisitorFact>().ToList();
+        var contacts = facts.Select(f => f.Crm).OfType<ContactFact>().ToList();
+        var delivered = new List<Guid>();
+        var waiting = await identity.PendingForAsync(visitors.Select(v => v.AnonymousId).ToList(), contacts.Select(c => c.ContactId).ToList(), ct);
+        foreach (var old in waiting)
+        {
+            var contact = old.ContactId ?? (old.AnonymousId is null ? null : lookup.ContactOf(old.AnonymousId));
+            var account = contact is null ? null : lookup.AccountOf(contact) ?? resolver.Inferred(contact);
+            if (account is not null)
+            {
+                deliveries.Add(router.ForwardAsync(old with { AccountId = account, ContactId = contact, LateAttributed = true }, null, ct));
+                delivered.Add(old.SignalId);
+            }
+        }
+
         await Task.WhenAll(deliveries);
+        await identity.RecordAsync(new IngestionBatchOutcome(fresh.Select(a => a.Signal.Signal.SignalId).ToList(), visitors, contacts, pending, delivered), ct);
     }
 }

@@ -12,13 +12,13 @@ namespace DemandCenter.Ingestion.Forwarding;
 /// <summary>Where an evaluated message goes: the journey topic keyed by account, or the dead-letter topic with its reason.</summary>
 public sealed class SignalRouter(SharedProducer producer)
 {
-    public Task ForwardAsync(Accepted accepted, string? traceParent, CancellationToken ct)
+    public Task ForwardAsync(JourneySignal signal, string? traceParent, CancellationToken ct)
     {
         var headers = new Headers()
             .AddString(MessageHeaders.TraceParent, traceParent ?? Activity.Current?.Id)
-            .AddString("ce_source", accepted.Event.Source)
-            .AddString("ce_id", accepted.Event.Id);
-        return producer.ProduceAsync(Topics.JourneySignals, accepted.Signal.AccountId, ContractJson.Serialize(accepted.Signal), headers, ct);
+            .AddString("ce_source", signal.Source)
+            .AddString("ce_id", signal.EventId);
+        return producer.ProduceAsync(Topics.JourneySignals, signal.AccountId, ContractJson.Serialize(signal), headers, ct);
     }
 
     /// <summary>The original bytes, key and headers, plus headers naming the reason and where the message came from.</summary>

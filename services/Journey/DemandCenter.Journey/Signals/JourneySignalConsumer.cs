@@ -67,7 +67,7 @@ public sealed class JourneySignalConsumer(
         foreach (var (signal, message) in fresh)
         {
             var state = states.GetValueOrDefault(signal.AccountId) ?? AccountJourney.Empty(signal.AccountId);
-            var command = new RecordSignal(signal.AccountId, signal.SignalId, signal.Type, signal.Channel, signal.OccurredAt, signal.ContactId, signal.Url, signal.Category);
+            var command = new RecordSignal(signal.AccountId, signal.SignalId, signal.Type, signal.Channel, signal.OccurredAt, signal.ContactId, signal.Url, signal.Category, signal.LateAttributed);
             var events = JourneyDecider.Decide(command, state, directory.Profile(signal.AccountId), _playbook, time);
             if (!decided.TryGetValue(signal.AccountId, out var pending))
             {
