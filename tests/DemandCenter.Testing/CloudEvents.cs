@@ -7,6 +7,18 @@ public static class CloudEvents
 {
     public const string Source = "https://vendor.example/web-analytics";
 
+    /// <summary>Any CloudEvent of the contract, with the given data.</summary>
+    public static byte[] Event(string type, string id, object data, string source = Source, DateTimeOffset? time = null) =>
+        JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object?>
+        {
+            ["specversion"] = "1.0",
+            ["id"] = id,
+            ["source"] = source,
+            ["type"] = type,
+            ["time"] = time ?? DateTimeOffset.UtcNow,
+            ["data"] = data,
+        });
+
     public static byte[] PageViewed(string id, string email, string path, DateTimeOffset? time = null, bool withUrl = true, string source = Source) =>
         JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object?>
         {

@@ -32,6 +32,8 @@ public class DemandInfrastructure : IAsyncLifetime
 
     public string ConnectionString => _postgres!.ConnectionString(Database);
 
+    public EmbeddedPostgres Postgres => _postgres!;
+
     public virtual async Task InitializeAsync()
     {
         _postgres = new EmbeddedPostgres(Path.Combine(_root, "pg"), durable: false);

@@ -21,7 +21,8 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 
     /// <param name="durable">
     /// True (the product default): fsync and synchronous commit stay on, so a committed transaction survives a
-    /// machine crash. False trades that for speed, for throwaway test clusters.
+    /// machine crash. False turns fsync off (a commit then survives a server crash but not a machine crash), for
+    /// throwaway test clusters.
     /// </param>
     public EmbeddedPostgres(string rootDir, Action<string>? log = null, bool durable = true)
     {
@@ -42,7 +43,8 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 
     private static bool IsRoot => RuntimeInformation.IsOSPlatform(OSPlatform.Linux) && Environment.UserName == "root";
 
-    public async Task StartAsync(CancellationToken ct = default)
+    /// <param name="port">A port to listen on (a restart keeps its port so clients reconnect); a free one when null.</param>
+    public async Task StartAsync(CancellationToken ct = default, int? port = null)
     {
         Directory.CreateDirectory(RootDir);
         Directory.CreateDirectory(_socketDir);
@@ -65,10 +67,11 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             await RunAsync(Path.Combine(_bin, "pg_ctl"), ["-D", _dataDir, "-m", "fast", "-w", "stop"], asPostgres: true, ct, allowFailure: true);
         }
 
-        Port = FreePort();
+        Port = port ?? FreePort();
         _log($"starting PostgreSQL on 127.0.0.1:{Port}");
         var options = $"-c listen_addresses=127.0.0.1 -p {Port} -k {_socketDir} -c max_connections=200" +
-                      (_durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
+                      // Even throwaway clusters keep synchronous_commit: a commit must survive the server's own crash, which tests cause.
+                      (_durable ? "" : " -c fsync=off -c full_page_writes=off");
         await RunAsync(Path.Combine(_bin, "pg_ctl"),
             ["-D", _dataDir, "-w", "-t", "60", "-l", Path.Combine(RootDir, "postgres.log"), "-o", options, "start"], asPostgres: true, ct);
         _started = true;
@@ -103,6 +106,15 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         _log("stopping PostgreSQL");
         await RunAsync(Path.Combine(_bin, "pg_ctl"), ["-D", _dataDir, "-m", "fast", "-w", "stop"], asPostgres: true, CancellationToken.None, allowFailure: true);
     }
+
+    /// <summary>Stops the server, as an outage would, and brings it back on the same port.</summary>
+    public async Task StopForOutageAsync()
+    {
+        _started = false;
+        await RunAsync(Path.Combine(_bin, "pg_ctl"), ["-D", _dataDir, "-m", "immediate", "-w", "stop"], asPostgres: true, CancellationToken.None);
+    }
+
+    public Task RestartAfterOutageAsync() => StartAsync(CancellationToken.None, Port);
 
     public ValueTask DisposeAsync() => new(StopAsync());
 

@@ -206,22 +206,46 @@ public abstract class BatchConsumer(KafkaClients clients, ILogger logger) : Back
         }
     }
 
+    /// <summary>
+    /// Back to where the durable record says this consumer is: the stored offsets when the handler keeps them (they may
+    /// be earlier than the failed batch if the store lost a commit), else the failed batch's first offsets.
+    /// </summary>
     private void Rewind(IConsumer<string, byte[]> consumer)
     {
-        foreach (var first in _pending.GroupBy(r => r.TopicPartition).Select(g => g.MinBy(r => r.Offset.Value)!))
+        var firsts = _pending.GroupBy(r => r.TopicPartition).ToDictionary(g => g.Key, g => g.Min(r => r.Offset.Value));
+        _pending.Clear();
+        IReadOnlyDictionary<TopicPartition, long>? stored = null;
+        if (!CommitToKafka)
         {
             try
             {
-                consumer.Seek(first.TopicPartitionOffset);
+                stored = LoadStoredOffsets(consumer.Assignment);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // The store is what failed, most likely; the batch's own offsets will do until it is back.
+                logger.LogDebug(ex, "Consumer {Group} could not read its stored offsets", GroupId);
+            }
+        }
+
+        foreach (var tp in consumer.Assignment)
+        {
+            long? to = stored is not null && stored.TryGetValue(tp, out var o) ? o : firsts.TryGetValue(tp, out var f) ? f : null;
+            if (to is null)
+            {
+                continue;
+            }
+
+            try
+            {
+                consumer.Seek(new TopicPartitionOffset(tp, to.Value));
             }
             catch (KafkaException ex)
             {
                 // The partition moved to another member meanwhile; it resumes from the stored offsets there.
-                logger.LogInformation("Consumer {Group} could not rewind {Partition}: {Reason}", GroupId, first.TopicPartition, ex.Error.Reason);
+                logger.LogInformation("Consumer {Group} could not rewind {Partition}: {Reason}", GroupId, tp, ex.Error.Reason);
             }
         }
-
-        _pending.Clear();
     }
 
     private List<TopicPartitionOffset> OnAssigned(IConsumer<string, byte[]> consumer, List<TopicPartition> partitions)

@@ -24,10 +24,7 @@ public static class IngestionServiceCollectionExtensions
     public static IServiceCollection AddIngestion(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddKafka(configuration);
-        services.AddEventStore(configuration);
-        services.AddSingleton(IngestionSchema.Ddl);
-        services.AddOptions<IngestionOptions>().Bind(configuration.GetSection(IngestionOptions.Section));
-        services.TryAddSingleton(TimeProvider.System);
+        services.AddApiKeys(configuration);
         services.AddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<IngestionOptions>>().Value;
@@ -44,7 +41,6 @@ public static class IngestionServiceCollectionExtensions
         services.AddSingleton<SignalRouter>();
         services.AddSingleton<SeenSignals>();
         services.AddSingleton<IdentityStore>();
-        services.AddSingleton<ApiKeys>();
         services.AddSingleton<IErasureHandler, IngestionErasure>();
         services.AddHostedService<IngestionConsumer>();
         services.AddHostedService<IngestionJanitor>();
@@ -64,6 +60,22 @@ public static class IngestionServiceCollectionExtensions
                 });
             });
         });
+        return services;
+    }
+
+    /// <summary>Publisher keys and the Ingestion tables: for the Ingestion service, and for the service that hosts key administration.</summary>
+    public static IServiceCollection AddApiKeys(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (services.Any(d => d.ServiceType == typeof(ApiKeys)))
+        {
+            return services;
+        }
+
+        services.AddEventStore(configuration);
+        services.AddSingleton(IngestionSchema.Ddl);
+        services.AddOptions<IngestionOptions>().Bind(configuration.GetSection(IngestionOptions.Section));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ApiKeys>();
         return services;
     }
 

@@ -1,5 +1,7 @@
 using DemandCenter.Host.Simulator;
 using DemandCenter.Hub;
+using DemandCenter.Hub.Auth;
+using DemandCenter.Ingestion.Collector;
 using DemandCenter.Ingestion;
 using DemandCenter.Journey;
 using DemandCenter.Telemetry;
@@ -48,6 +50,7 @@ public static class DemandApp
         if (options.Services.Contains("hub"))
         {
             services.AddHub(builder.Configuration);
+            services.AddApiKeys(builder.Configuration); // key administration lives with the people's sign-in
         }
         else
         {
@@ -80,6 +83,12 @@ public static class DemandApp
         if (options.Services.Contains("ingestion"))
         {
             app.MapIngestion();
+        }
+
+        if (options.Services.Contains("hub"))
+        {
+            // Key administration needs the people's sign-in, which the Hub service provides.
+            app.MapApiKeyAdmin(AuthServiceCollectionExtensions.OrchestratorPolicy);
         }
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });

@@ -37,7 +37,7 @@ public static class SignalCollector
 
     private static async Task<IResult> CollectAsync(HttpContext http, ApiKeys keys, SignalIntake intake, SharedProducer producer, IOptions<IngestionOptions> options, CancellationToken ct)
     {
-        if (keys.Authenticate(http.Request) is null)
+        if (await keys.AuthenticateAsync(http.Request, ct) is null)
         {
             return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "A valid API key is required.",
                 detail: "Send the publisher key as 'Authorization: Bearer <key>'.");

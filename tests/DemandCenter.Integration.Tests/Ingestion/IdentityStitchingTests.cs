@@ -1,0 +1,59 @@
+using DemandCenter.Contracts;
+using DemandCenter.Testing;
+
+namespace DemandCenter.Integration.Tests.Ingestion;
+
+/// <summary>Identity resolution through the whole pipeline: anonymous history stitched after a form fill, a free-mail contact placed by the CRM.</summary>
+public sealed class IdentityStitchingTests(DemandTestHost host) : IClassFixture<DemandTestHost>
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+
+    private static string NewId() => Guid.NewGuid().ToString("n");
+
+    private Task<long> CountAsync(string sql, params (string, object)[] args) => host.ScalarAsync<long>(sql, args);
+
+    [Fact]
+    public async Task Anonymous_page_views_are_kept_until_a_form_fill_names_the_visitor_then_reach_the_account_marked_late()
+    {
+        var visitor = "v-" + NewId();
+        var (early1, early2, form) = (NewId(), NewId(), NewId());
+        await host.PublishAsync(Topics.SignalsWeb, visitor, CloudEvents.Event(SignalTypes.PageViewed, early1, new { anonymousId = visitor, url = "https://vendor.example/pricing" }));
+        await host.PublishAsync(Topics.SignalsWeb, visitor, CloudEvents.Event(SignalTypes.PageViewed, early2, new { anonymousId = visitor, url = "https://vendor.example/docs/sso" }));
+        await Wait.UntilAsync(async () => await CountAsync("SELECT count(*) FROM demand.identity_pending WHERE anonymous_id = @v", ("v", visitor)) == 2, Deadline, "both views to be kept pending");
+        (await host.RecordedAsync(CloudEvents.Source, early1)).ShouldBeFalse();
+
+        await host.PublishAsync(Topics.SignalsWeb, visitor, CloudEvents.Event(SignalTypes.FormSubmitted, form, new { anonymousId = visitor, email = "Nina@Initech.com", formKind = "demo_request" }));
+
+        await host.WaitUntilRecordedAsync(form);
+        await host.WaitUntilRecordedAsync(early1);
+        await host.WaitUntilRecordedAsync(early2);
+        (await CountAsync(
+            "SELECT count(*) FROM demand.events WHERE stream_id = 'account-initech.com' AND (data->>'lateAttributed')::boolean AND event_id = ANY(@ids)",
+            ("ids", new[] { Ingestion(early1), Ingestion(early2) }))).ShouldBe(2);
+        (await CountAsync("SELECT count(*) FROM demand.identity_pending WHERE anonymous_id = @v", ("v", visitor))).ShouldBe(0);
+        (await host.ScalarAsync<string>("SELECT contact_id FROM demand.identity_visitors WHERE anonymous_id = @v", ("v", visitor))).ShouldBe("nina@initech.com");
+
+        // From now on the visitor is known at once.
+        var later = NewId();
+        await host.PublishAsync(Topics.SignalsWeb, visitor, CloudEvents.Event(SignalTypes.PageViewed, later, new { anonymousId = visitor, url = "https://vendor.example/customers" }));
+        await host.WaitUntilRecordedAsync(later);
+        (await CountAsync("SELECT count(*) FROM demand.events WHERE event_id = @id AND NOT (data->>'lateAttributed')::boolean", ("id", Ingestion(later)))).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_free_mail_contact_is_kept_until_the_crm_places_them_in_an_account()
+    {
+        var (reply, crm) = (NewId(), NewId());
+        await host.PublishAsync(Topics.SignalsEmail, "zed", CloudEvents.Event(SignalTypes.EmailReplied, reply, new { email = "zed.personal@gmail.com", messageId = "m-1", replyKind = "positive" }));
+        await Wait.UntilAsync(async () => await CountAsync("SELECT count(*) FROM demand.identity_pending WHERE contact_id = 'zed.personal@gmail.com'") == 1, Deadline, "the reply to be kept pending");
+
+        await host.PublishAsync(Topics.Crm, "globex.com", CloudEvents.Event(SignalTypes.CrmAccountUpdated, crm, new { email = "zed.personal@gmail.com", accountDomain = "globex.com", name = "Globex" }));
+
+        await host.WaitUntilRecordedAsync(reply);
+        await host.WaitUntilRecordedAsync(crm);
+        (await host.ScalarAsync<string>("SELECT stream_id FROM demand.events WHERE event_id = @id", ("id", Ingestion(reply)))).ShouldBe("account-globex.com");
+        (await host.ScalarAsync<string>("SELECT account_id FROM demand.identity_contacts WHERE contact_id = 'zed.personal@gmail.com'")).ShouldBe("globex.com");
+    }
+
+    private static Guid Ingestion(string id) => DemandCenter.Ingestion.Domain.SignalIds.For(CloudEvents.Source, id);
+}
