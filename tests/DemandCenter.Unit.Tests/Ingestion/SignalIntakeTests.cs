@@ -173,6 +173,26 @@ public sealed class SignalIntakeTests
     }
 
     [Theory]
+    [InlineData("web.form.submitted", "demand.signals.web", """{"email":"kim@acme.com","formKind":"demo_request","anonymousId":"v-1"}""")]
+    [InlineData("web.content.downloaded", "demand.signals.web", """{"email":"kim@acme.com","assetId":"roi-guide","title":"ROI guide"}""")]
+    [InlineData("chat.message.posted", "demand.signals.chat", """{"email":"kim@acme.com","conversationId":"c1","author":"visitor","intents":["pricing","security"],"text":"Do you support SSO?"}""")]
+    [InlineData("chat.conversation.ended", "demand.signals.chat", """{"anonymousId":"v-9","conversationId":"c1","outcome":"handed_to_sales"}""")]
+    [InlineData("email.opened", "demand.signals.email", """{"email":"kim@acme.com","messageId":"m1","campaignId":"q4"}""")]
+    [InlineData("email.clicked", "demand.signals.email", """{"email":"kim@acme.com","messageId":"m1","url":"https://vendor.example/pricing"}""")]
+    [InlineData("email.replied", "demand.signals.email", """{"email":"kim@acme.com","messageId":"m1","replyKind":"positive"}""")]
+    [InlineData("email.bounced", "demand.signals.email", """{"email":"kim@acme.com","messageId":"m1"}""")]
+    [InlineData("email.unsubscribed", "demand.signals.email", """{"email":"kim@acme.com","messageId":"m1"}""")]
+    [InlineData("meeting.held", "demand.signals.meetings", """{"accountDomain":"acme.com","meetingId":"m1","sellerId":"ana","mode":"in_person","attendees":["kim@acme.com"],"durationMinutes":45}""")]
+    [InlineData("crm.account.updated", "demand.crm", """{"accountDomain":"acme.com","name":"Acme","ownerSellerId":"ana","territory":"emea","annualRevenue":1200000,"tier":"1"}""")]
+    public void Each_type_accepts_a_valid_payload(string type, string topic, string data)
+    {
+        var accepted = Evaluate(PageView(ce => { ce["type"] = type; ce["data"] = JsonNode.Parse(data); }), topic).ShouldBeOfType<Accepted>();
+
+        accepted.Signal.Type.ShouldBe(type);
+        accepted.Signal.Channel.ShouldBe(type.Split('.')[0]);
+    }
+
+    [Theory]
     [InlineData("web.form.submitted", "demand.signals.web", """{"email":"kim@acme.com"}""", "data.formKind")]
     [InlineData("chat.message.posted", "demand.signals.chat", """{"email":"kim@acme.com","conversationId":"c1","author":"robot"}""", "data.author")]
     [InlineData("email.replied", "demand.signals.email", """{"email":"kim@acme.com"}""", "data.messageId")]
