@@ -1,6 +1,15 @@
 using DemandCenter.Benchmarks;
 
-// ./demand bench [--quick]: event store throughput and latency on a private PostgreSQL, with raw COPY as the baseline.
+// ./demand bench [--quick] [--store | --ingestion]: throughput against in-run baselines (BENCHMARKS.md).
 var quick = args.Contains("--quick");
-await using var bench = await StoreBenchmark.StartAsync(quick);
-await bench.RunAsync(Console.Out);
+if (!args.Contains("--ingestion"))
+{
+    await using var store = await StoreBenchmark.StartAsync(quick);
+    await store.RunAsync(Console.Out);
+}
+
+if (!args.Contains("--store"))
+{
+    await using var ingestion = await IngestionBenchmark.StartAsync(quick);
+    await ingestion.RunAsync(Console.Out);
+}

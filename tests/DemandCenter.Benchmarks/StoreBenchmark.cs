@@ -71,13 +71,6 @@ public sealed class StoreBenchmark : IAsyncDisposable
             await raw.ExecuteNonQueryAsync();
         }
 
-        var drop = Environment.GetEnvironmentVariable("BENCH_DROP");
-        if (!string.IsNullOrEmpty(drop))
-        {
-            await using var d = DataSource.CreateCommand(drop);
-            await d.ExecuteNonQueryAsync();
-        }
-
         output.WriteLine($"PostgreSQL settings: {await SettingsAsync()}");
         output.WriteLine($"Event JSON size: {Payload(1, 1).Length} bytes; accounts: {Accounts:N0} (Zipf s=1.0)");
         output.WriteLine();

@@ -56,4 +56,20 @@ public sealed class IdentityStitchingTests(DemandTestHost host) : IClassFixture<
     }
 
     private static Guid Ingestion(string id) => DemandCenter.Ingestion.Domain.SignalIds.For(CloudEvents.Source, id);
+
+    [Fact]
+    public async Task The_same_visitor_named_twice_in_one_batch_is_recorded_once_with_the_last_word()
+    {
+        var visitor = "v-" + NewId();
+        var (first, second) = (NewId(), NewId());
+        host.PublishMany(Topics.SignalsWeb,
+        [
+            (visitor, CloudEvents.Event(SignalTypes.FormSubmitted, first, new { anonymousId = visitor, email = "old@umbrella.com", formKind = "newsletter" })),
+            (visitor, CloudEvents.Event(SignalTypes.FormSubmitted, second, new { anonymousId = visitor, email = "new@umbrella.com", formKind = "contact_sales" })),
+        ]);
+
+        await host.WaitUntilRecordedAsync(first);
+        await host.WaitUntilRecordedAsync(second);
+        (await host.ScalarAsync<string>("SELECT contact_id FROM demand.identity_visitors WHERE anonymous_id = @v", ("v", visitor))).ShouldBe("new@umbrella.com");
+    }
 }

@@ -187,6 +187,11 @@ public sealed class BatchLookup(IReadOnlyDictionary<string, string> visitors, IR
     public string? AccountOf(string contactId) =>
         _learnedContacts.TryGetValue(contactId, out var a) || contacts.TryGetValue(contactId, out a) ? a : null;
 
+    /// <summary>True when the fact is news to the store (most events only repeat what it knows, and need no write).</summary>
+    public bool IsNews(VisitorFact fact) => !visitors.TryGetValue(fact.AnonymousId, out var known) || known != fact.ContactId;
+
+    public bool IsNews(ContactFact fact) => !contacts.TryGetValue(fact.ContactId, out var known) || known != fact.AccountId;
+
     internal void Learned(VisitorFact fact) => _learnedVisitors[fact.AnonymousId] = fact.ContactId;
 
     internal void Learned(ContactFact fact) => _learnedContacts[fact.ContactId] = fact.AccountId;

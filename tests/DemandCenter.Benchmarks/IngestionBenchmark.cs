@@ -1,0 +1,180 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using DemandCenter.Contracts;
+using DemandCenter.Embedded;
+using DemandCenter.Ingestion;
+using DemandCenter.Kafka;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace DemandCenter.Benchmarks;
+
+/// <summary>
+/// Ingestion throughput (validation, dedupe, identity resolution, forwarding) for a realistic mix of events, against
+/// the raw rate at which a plain consumer reads the same messages from the same broker in the same run.
+/// </summary>
+public sealed class IngestionBenchmark : IAsyncDisposable
+{
+    private readonly EmbeddedPostgres _postgres;
+    private readonly MockCluster _kafka;
+    private const int Warmup = 20_000;
+    private readonly int _messages;
+
+    private IngestionBenchmark(EmbeddedPostgres postgres, MockCluster kafka, int messages)
+    {
+        _postgres = postgres;
+        _kafka = kafka;
+        _messages = messages;
+    }
+
+    public static async Task<IngestionBenchmark> StartAsync(bool quick)
+    {
+        var postgres = new EmbeddedPostgres(Path.Combine(Path.GetTempPath(), "demand-bench-" + Guid.NewGuid().ToString("n")[..8]), Console.WriteLine, durable: true);
+        await postgres.StartAsync();
+        await postgres.CreateDatabaseAsync("bench");
+        var kafka = new MockCluster();
+        foreach (var topic in Topics.All)
+        {
+            kafka.CreateTopic(topic, 8);
+        }
+
+        // The in-process broker keeps about 5 MiB per partition: 100,000 events stay well inside that.
+        return new IngestionBenchmark(postgres, kafka, quick ? 10_000 : 100_000);
+    }
+
+    public async Task RunAsync(TextWriter output)
+    {
+        output.WriteLine();
+        output.WriteLine($"Ingestion: {_messages:N0} CloudEvents (70% web, 15% email, 10% chat, 5% meetings/CRM; 14% from anonymous visitors), 8 partitions per topic, after a warm-up of {Warmup:N0}");
+        using var raw = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        {
+            BootstrapServers = _kafka.BootstrapServers,
+            GroupId = "bench-raw",
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            EnableAutoCommit = false,
+        }).Build();
+        raw.Subscribe(Topics.Inbound);
+        using var host = await StartIngestionAsync();
+        var dataSource = host.Services.GetRequiredService<NpgsqlDataSource>();
+
+        // Warm-up: both paths read a first lot untimed (group joins, JIT, caches), then the same next lot timed.
+        Produce(0, Warmup);
+        Read(raw, Warmup);
+        await SeenAsync(dataSource, Warmup);
+        Produce(Warmup, _messages);
+        var clock = Stopwatch.StartNew();
+        Read(raw, _messages);
+        var rawRate = _messages / clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        await SeenAsync(dataSource, Warmup + _messages);
+        var ingestRate = _messages / clock.Elapsed.TotalSeconds;
+        raw.Close();
+        await host.StopAsync();
+
+        output.WriteLine("| path | events/s | ratio to raw consume |");
+        output.WriteLine("|---|---:|---:|");
+        output.WriteLine($"| raw consume (plain consumer, same messages) | {rawRate:N0} | 1.00 |");
+        output.WriteLine($"| ingestion (validate, dedupe, resolve identity, forward, record) | {ingestRate:N0} | {ingestRate / rawRate:F3} |");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _kafka.Dispose();
+        await _postgres.StopAsync();
+        Directory.Delete(_postgres.RootDir, recursive: true);
+    }
+
+    private void Produce(int from, int count)
+    {
+        var random = new Random(11 + from);
+        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = _kafka.BootstrapServers, LingerMs = 20, BatchSize = 1_000_000 }).Build();
+        var now = DateTimeOffset.UtcNow;
+        for (var i = from; i < from + count; i++)
+        {
+            // 40,000 people at 5,000 accounts; each person browses under one visitor id.
+            var person = random.Next(40_000);
+            var account = $"account{person % 5_000}.example";
+            var email = $"person{person}@{account}";
+            var anonymous = "v-" + person;
+            var roll = random.Next(100);
+            var (type, data) = roll switch
+            {
+                < 14 => (SignalTypes.PageViewed, (object)new { anonymousId = anonymous, url = "https://vendor.example/pricing", title = "Pricing" }),
+                < 60 => (SignalTypes.PageViewed, new { anonymousId = anonymous, email, url = "https://vendor.example/docs/" + random.Next(100), durationSeconds = 30 }),
+                < 65 => (SignalTypes.FormSubmitted, new { anonymousId = anonymous, email, formKind = "demo_request" }),
+                < 70 => (SignalTypes.ContentDownloaded, new { email, assetId = "guide-" + random.Next(20) }),
+                < 77 => (SignalTypes.EmailOpened, new { email, messageId = "m-" + i }),
+                < 83 => (SignalTypes.EmailClicked, new { email, anonymousId = anonymous, messageId = "m-" + i, url = "https://vendor.example/pricing" }),
+                < 85 => (SignalTypes.EmailReplied, new { email, messageId = "m-" + i, replyKind = "positive" }),
+                < 95 => (SignalTypes.ChatMessagePosted, new { anonymousId = anonymous, email, conversationId = "c-" + random.Next(10_000), author = "visitor", intents = new[] { "pricing" } }),
+                < 98 => (SignalTypes.MeetingHeld, new { accountDomain = account, meetingId = "mt-" + i, sellerId = "ana", mode = "virtual" }),
+                _ => (SignalTypes.CrmAccountUpdated, new { accountDomain = account, name = "Account", ownerSellerId = "ana" }),
+            };
+            var ce = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new { specversion = "1.0", id = "bench-" + i, source = "https://vendor.example/bench", type, time = now, data });
+            while (true)
+            {
+                try
+                {
+                    producer.Produce(SignalTypes.TopicOf[type], new Message<string, byte[]> { Key = account, Value = ce });
+                    break;
+                }
+                catch (ProduceException<string, byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
+                {
+                    producer.Poll(TimeSpan.FromMilliseconds(50)); // let deliveries drain, then queue the rest
+                }
+            }
+        }
+
+        producer.Flush(TimeSpan.FromMinutes(2));
+    }
+
+    private static void Read(IConsumer<string, byte[]> consumer, int count)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
+        for (var read = 0; read < count && DateTime.UtcNow < deadline;)
+        {
+            if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is { IsPartitionEOF: false })
+            {
+                read++;
+            }
+        }
+    }
+
+    private static async Task SeenAsync(NpgsqlDataSource dataSource, long count)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
+        while (DateTime.UtcNow < deadline)
+        {
+            await using var cmd = dataSource.CreateCommand("SELECT count(*) FROM demand.ingestion_seen");
+            if ((long)(await cmd.ExecuteScalarAsync())! >= count)
+            {
+                return;
+            }
+
+            await Task.Delay(20);
+        }
+
+        throw new TimeoutException("Ingestion did not get through the messages.");
+    }
+
+    private async Task<IHost> StartIngestionAsync()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Demand:Postgres:ConnectionString"] = _postgres.ConnectionString("bench"),
+            ["Demand:Kafka:BootstrapServers"] = _kafka.BootstrapServers,
+            ["Demand:Kafka:SessionTimeoutMs"] = "4000",
+            ["Demand:Kafka:HeartbeatIntervalMs"] = "500",
+            ["Demand:Ingestion:ConsumerGroup"] = "bench-ingestion",
+        });
+        builder.Services.AddLogging(l => l.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
+        builder.Services.AddIngestion(builder.Configuration);
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+}
