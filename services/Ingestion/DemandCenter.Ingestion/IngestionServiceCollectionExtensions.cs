@@ -39,7 +39,6 @@ public static class IngestionServiceCollectionExtensions
             return new SignalIntake(IngestionLimits.Default, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IdentityResolver>(), categories);
         });
         services.AddSingleton<SignalRouter>();
-        services.AddSingleton<SeenSignals>();
         services.AddSingleton<IdentityStore>();
         services.AddSingleton<IErasureHandler, IngestionErasure>();
         services.AddHostedService<IngestionConsumer>();

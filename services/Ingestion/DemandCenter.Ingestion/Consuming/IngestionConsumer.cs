@@ -23,7 +23,6 @@ public sealed class IngestionConsumer(
     KafkaClients clients,
     SignalIntake intake,
     IdentityResolver resolver,
-    SeenSignals seen,
     IdentityStore identity,
     SignalRouter router,
     IOptions<IngestionOptions> options,
@@ -64,13 +63,14 @@ public sealed class IngestionConsumer(
             }
         }
 
-        var before = await seen.SeenAsync(accepted.Select(a => a.Signal.Signal.SignalId).ToList(), ct);
-        var fresh = accepted.Where(a => before.Add(a.Signal.Signal.SignalId)).ToList(); // Add also drops repeats within the batch
-        var facts = fresh.Select(a => IdentityResolver.Learn(a.Signal.Signal.Type, a.Signal.Data)).ToArray();
+        // Dedupe needs the store, the facts do not: learn from every accepted event, then ask the store once.
+        var facts = accepted.Select(a => IdentityResolver.Learn(a.Signal.Signal.Type, a.Signal.Data)).ToArray();
         var lookup = await identity.LookupAsync(
-            fresh.Select(a => IdentityResolver.Anonymous(a.Signal.Data.AnonymousId)).OfType<string>().ToList(),
-            fresh.Select(a => IdentityResolver.Contact(a.Signal.Data.Email)).OfType<string>().Concat(facts.Select(f => f.Visitor?.ContactId).OfType<string>()).ToList(),
+            accepted.Select(a => a.Signal.Signal.SignalId).ToList(),
+            accepted.Select(a => IdentityResolver.Anonymous(a.Signal.Data.AnonymousId)).OfType<string>().ToList(),
+            accepted.Select(a => IdentityResolver.Contact(a.Signal.Data.Email)).OfType<string>().Concat(facts.Select(f => f.Visitor?.ContactId).OfType<string>()).ToList(),
             facts, ct);
+        var fresh = accepted.Where(a => lookup.Seen.Add(a.Signal.Signal.SignalId)).ToList(); // Add also drops repeats within the batch
 
         var pending = new List<JourneySignal>();
         foreach (var (signal, parent) in fresh)
@@ -94,8 +94,7 @@ public sealed class IngestionConsumer(
         var visitors = facts.Select(f => f.Visitor).OfType<VisitorFact>().GroupBy(v => v.AnonymousId).Select(g => g.Last()).Where(lookup.IsNews).ToList();
         var contacts = facts.Select(f => f.Crm).OfType<ContactFact>().GroupBy(c => c.ContactId).Select(g => g.Last()).Where(lookup.IsNews).ToList();
         var delivered = new List<Guid>();
-        var waiting = await identity.PendingForAsync(visitors.Select(v => v.AnonymousId).ToList(), contacts.Select(c => c.ContactId).ToList(), ct);
-        foreach (var old in waiting)
+        foreach (var old in lookup.Waiting)
         {
             var contact = old.ContactId ?? (old.AnonymousId is null ? null : lookup.ContactOf(old.AnonymousId));
             var account = contact is null ? null : lookup.AccountOf(contact) ?? resolver.Inferred(contact);
@@ -106,7 +105,19 @@ public sealed class IngestionConsumer(
             }
         }
 
-        await Task.WhenAll(deliveries);
-        await identity.RecordAsync(new IngestionBatchOutcome(fresh.Select(a => a.Signal.Signal.SignalId).ToList(), visitors, contacts, pending, delivered), ct);
+        // Write the batch's record while the broker acknowledges the forwards; commit it only once every one is acknowledged.
+        var recording = identity.PrepareRecordAsync(new IngestionBatchOutcome(fresh.Select(a => a.Signal.Signal.SignalId).ToList(), visitors, contacts, pending, delivered), ct);
+        try
+        {
+            await Task.WhenAll(deliveries);
+        }
+        finally
+        {
+            await using var record = await recording;
+            if (deliveries.TrueForAll(d => d.IsCompletedSuccessfully))
+            {
+                await record.CommitAsync(ct);
+            }
+        }
     }
 }

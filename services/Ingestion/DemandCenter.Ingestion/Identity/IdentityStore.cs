@@ -17,22 +17,37 @@ public sealed class IdentityStore(NpgsqlDataSource dataSource, EventStoreSchema 
     private readonly ConcurrentDictionary<string, string> _visitors = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _contacts = new(StringComparer.Ordinal);
 
-    /// <summary>What is known of these visitors and contacts, plus the facts this batch learned (which win).</summary>
-    public async Task<BatchLookup> LookupAsync(IReadOnlyCollection<string> anonymousIds, IReadOnlyCollection<string> contactIds, IdentityFacts[] learned, CancellationToken ct)
+    /// <summary>
+    /// Everything a batch needs from the store, in one round trip: which of its signals were seen before, what is
+    /// known of its visitors and contacts (known links are cached, so busy visitors cost nothing), and the signals
+    /// kept pending for the identities it teaches. The facts it learned overlay the store's knowledge.
+    /// </summary>
+    public async Task<BatchLookup> LookupAsync(IReadOnlyCollection<Guid> signalIds, IReadOnlyCollection<string> anonymousIds, IReadOnlyCollection<string> contactIds, IdentityFacts[] learned, CancellationToken ct)
     {
         var lookup = new BatchLookup(_visitors, _contacts);
         var anonymous = anonymousIds.Where(a => !_visitors.ContainsKey(a)).Distinct(StringComparer.Ordinal).ToArray();
         var contacts = contactIds.Where(c => !_contacts.ContainsKey(c)).Distinct(StringComparer.Ordinal).ToArray();
-        if (anonymous.Length + contacts.Length > 0)
+        // Pending signals can only wait for visitors and contacts not already known as taught (known ones were attributed at once).
+        var teachesVisitors = learned.Select(f => f.Visitor).OfType<VisitorFact>()
+            .Where(v => !_visitors.TryGetValue(v.AnonymousId, out var known) || known != v.ContactId)
+            .Select(v => v.AnonymousId).Distinct(StringComparer.Ordinal).ToArray();
+        var teachesContacts = learned.Select(f => f.Crm).OfType<ContactFact>()
+            .Where(c => !_contacts.TryGetValue(c.ContactId, out var known) || known != c.AccountId)
+            .Select(c => c.ContactId).Distinct(StringComparer.Ordinal).ToArray();
+        var s = schema.Schema;
+        await using (var batch = dataSource.CreateBatch())
         {
-            await using var batch = dataSource.CreateBatch();
-            var v = new NpgsqlBatchCommand($"SELECT anonymous_id, contact_id FROM {schema.Schema}.identity_visitors WHERE anonymous_id = ANY($1)");
-            v.Parameters.Add(new NpgsqlParameter { Value = anonymous });
-            var c = new NpgsqlBatchCommand($"SELECT contact_id, account_id FROM {schema.Schema}.identity_contacts WHERE contact_id = ANY($1)");
-            c.Parameters.Add(new NpgsqlParameter { Value = contacts });
-            batch.BatchCommands.Add(v);
-            batch.BatchCommands.Add(c);
+            Add(batch, $"SELECT signal_id FROM {s}.ingestion_seen WHERE signal_id = ANY($1)", signalIds.ToArray());
+            Add(batch, $"SELECT anonymous_id, contact_id FROM {s}.identity_visitors WHERE anonymous_id = ANY($1)", anonymous);
+            Add(batch, $"SELECT contact_id, account_id FROM {s}.identity_contacts WHERE contact_id = ANY($1)", contacts);
+            Add(batch, $"SELECT signal::text FROM {s}.identity_pending WHERE anonymous_id = ANY($1) OR contact_id = ANY($2) ORDER BY received_at LIMIT 10000", teachesVisitors, teachesContacts);
             await using var reader = await batch.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                lookup.Seen.Add(reader.GetGuid(0));
+            }
+
+            await reader.NextResultAsync(ct);
             while (await reader.ReadAsync(ct))
             {
                 Remember(_visitors, reader.GetString(0), reader.GetString(1));
@@ -42,6 +57,12 @@ public sealed class IdentityStore(NpgsqlDataSource dataSource, EventStoreSchema 
             while (await reader.ReadAsync(ct))
             {
                 Remember(_contacts, reader.GetString(0), reader.GetString(1));
+            }
+
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                lookup.Waiting.Add(ContractJson.Deserialize<JourneySignal>(System.Text.Encoding.UTF8.GetBytes(reader.GetString(0))));
             }
         }
 
@@ -61,37 +82,30 @@ public sealed class IdentityStore(NpgsqlDataSource dataSource, EventStoreSchema 
         return lookup;
     }
 
-    /// <summary>Signals kept because they could not be attributed, that the newly learned identities may now attribute.</summary>
-    public async Task<IReadOnlyList<JourneySignal>> PendingForAsync(IReadOnlyCollection<string> anonymousIds, IReadOnlyCollection<string> contactIds, CancellationToken ct)
+    /// <summary>
+    /// Writes a processed batch's record in a transaction left open: the signals seen (for dedupe), the identities
+    /// learned, the signals left pending, and the pending ones now delivered. The caller commits it only once the
+    /// batch's forwards are acknowledged, so the writing overlaps the wait for the broker.
+    /// </summary>
+    public async Task<PreparedRecord> PrepareRecordAsync(IngestionBatchOutcome outcome, CancellationToken ct)
     {
-        var list = new List<JourneySignal>();
-        if (anonymousIds.Count + contactIds.Count == 0)
+        var conn = await dataSource.OpenConnectionAsync(ct);
+        try
         {
-            return list;
+            var tx = await conn.BeginTransactionAsync(ct);
+            await WriteAsync(conn, tx, outcome, ct);
+            return new PreparedRecord(conn, tx, () => Remember(outcome));
         }
-
-        await using var cmd = dataSource.CreateCommand(
-            $"SELECT signal::text FROM {schema.Schema}.identity_pending WHERE anonymous_id = ANY(@a) OR contact_id = ANY(@c) ORDER BY received_at LIMIT 10000");
-        cmd.Parameters.AddWithValue("a", anonymousIds.ToArray());
-        cmd.Parameters.AddWithValue("c", contactIds.ToArray());
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        catch
         {
-            list.Add(ContractJson.Deserialize<JourneySignal>(System.Text.Encoding.UTF8.GetBytes(reader.GetString(0))));
+            await conn.DisposeAsync();
+            throw;
         }
-
-        return list;
     }
 
-    /// <summary>
-    /// Records a processed batch in one transaction, after its forwards were acknowledged: the signals seen (for
-    /// dedupe), the identities learned, the signals left pending, and the pending ones now delivered.
-    /// </summary>
-    public async Task RecordAsync(IngestionBatchOutcome outcome, CancellationToken ct)
+    private async Task WriteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IngestionBatchOutcome outcome, CancellationToken ct)
     {
         var s = schema.Schema;
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
         await using var batch = new NpgsqlBatch(conn, tx);
         Add(batch, $"INSERT INTO {s}.ingestion_seen (signal_id) SELECT * FROM unnest($1::uuid[]) ON CONFLICT DO NOTHING", outcome.Seen.ToArray());
         if (outcome.Visitors.Count > 0)
@@ -128,7 +142,10 @@ public sealed class IdentityStore(NpgsqlDataSource dataSource, EventStoreSchema 
         }
 
         await batch.ExecuteNonQueryAsync(ct);
-        await tx.CommitAsync(ct);
+    }
+
+    private void Remember(IngestionBatchOutcome outcome)
+    {
         foreach (var v in outcome.Visitors)
         {
             Remember(_visitors, v.AnonymousId, v.ContactId);
@@ -153,7 +170,7 @@ public sealed class IdentityStore(NpgsqlDataSource dataSource, EventStoreSchema 
         }
     }
 
-    private static void Add(NpgsqlBatch batch, string sql, params object[] values)
+    private static void Add(NpgsqlBatch batch, string sql, params Array[] values)
     {
         var cmd = new NpgsqlBatchCommand(sql);
         foreach (var v in values)
@@ -175,9 +192,31 @@ public sealed class IdentityStore(NpgsqlDataSource dataSource, EventStoreSchema 
     }
 }
 
+/// <summary>A batch's record, written but not committed: commit once the forwards are acknowledged; disposing rolls back.</summary>
+public sealed class PreparedRecord(NpgsqlConnection connection, NpgsqlTransaction transaction, Action committed) : IAsyncDisposable
+{
+    public async Task CommitAsync(CancellationToken ct)
+    {
+        await transaction.CommitAsync(ct);
+        committed();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await transaction.DisposeAsync();
+        await connection.DisposeAsync();
+    }
+}
+
 /// <summary>The identity a batch sees: the store's knowledge, overlaid with what the batch itself learned.</summary>
 public sealed class BatchLookup(IReadOnlyDictionary<string, string> visitors, IReadOnlyDictionary<string, string> contacts) : IIdentityLookup
 {
+    /// <summary>The batch's signals that were forwarded before (within the dedupe window).</summary>
+    public HashSet<Guid> Seen { get; } = [];
+
+    /// <summary>Signals kept pending for the visitors and contacts the batch teaches about.</summary>
+    public List<JourneySignal> Waiting { get; } = [];
+
     private readonly Dictionary<string, string> _learnedVisitors = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _learnedContacts = new(StringComparer.Ordinal);
 

@@ -6,29 +6,6 @@ using Npgsql;
 
 namespace DemandCenter.Ingestion.Dedupe;
 
-/// <summary>Which signals (by their (source, id) signal id) were already forwarded within the retention window; survives restarts.</summary>
-public sealed class SeenSignals(NpgsqlDataSource dataSource, EventStoreSchema schema)
-{
-    public async Task<HashSet<Guid>> SeenAsync(IReadOnlyCollection<Guid> signalIds, CancellationToken ct)
-    {
-        var seen = new HashSet<Guid>();
-        if (signalIds.Count == 0)
-        {
-            return seen;
-        }
-
-        await using var cmd = dataSource.CreateCommand($"SELECT signal_id FROM {schema.Schema}.ingestion_seen WHERE signal_id = ANY(@ids)");
-        cmd.Parameters.AddWithValue("ids", signalIds.ToArray());
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            seen.Add(reader.GetGuid(0));
-        }
-
-        return seen;
-    }
-}
-
 /// <summary>Drops dedupe entries past the window and pending signals nobody claimed in time, once an hour.</summary>
 public sealed class IngestionJanitor(NpgsqlDataSource dataSource, EventStoreSchema schema, IOptions<IngestionOptions> options, ILogger<IngestionJanitor> logger) : BackgroundService
 {
