@@ -12,18 +12,15 @@ public sealed class JourneyCrashTests(DemandInfrastructure infra, Xunit.Abstract
     private const int Signals = 20_000;
     private const int Accounts = 40;
 
-    private Dictionary<string, string> Settings() => new()
+    private Dictionary<string, string> Settings()
     {
-        ["Demand:Postgres:ConnectionString"] = infra.ConnectionString,
-        ["Demand:Kafka:BootstrapServers"] = infra.BootstrapServers,
-        ["Demand:Kafka:SessionTimeoutMs"] = "4000",
-        ["Demand:Kafka:HeartbeatIntervalMs"] = "500",
-        ["Demand:Journey:PromptCooldown"] = "00:00:00",
-        ["Demand:Roster:Accounts:0:AccountId"] = "account-0.example",
-        ["Demand:Roster:Accounts:0:Name"] = "Account Zero",
-        ["Demand:Roster:Accounts:0:OwnerSellerId"] = "ana",
-        ["Logging:LogLevel:Default"] = "Warning",
-    };
+        var settings = infra.ServiceSettings();
+        settings["Demand:Journey:PromptCooldown"] = "00:00:00";
+        settings["Demand:Roster:Accounts:0:AccountId"] = "account-0.example";
+        settings["Demand:Roster:Accounts:0:Name"] = "Account Zero";
+        settings["Demand:Roster:Accounts:0:OwnerSellerId"] = "ana";
+        return settings;
+    }
 
     private async Task<long> RecordedAsync()
     {

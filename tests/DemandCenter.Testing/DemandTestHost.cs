@@ -68,6 +68,16 @@ public class DemandInfrastructure : IAsyncLifetime
         }
     }
 
+    /// <summary>Settings for a service started as its own process (<see cref="ServiceProcess"/>) against these servers.</summary>
+    public Dictionary<string, string> ServiceSettings() => new()
+    {
+        ["Demand:Postgres:ConnectionString"] = ConnectionString,
+        ["Demand:Kafka:BootstrapServers"] = BootstrapServers,
+        ["Demand:Kafka:SessionTimeoutMs"] = "4000",
+        ["Demand:Kafka:HeartbeatIntervalMs"] = "500",
+        ["Logging:LogLevel:Default"] = "Warning",
+    };
+
     /// <summary>Publishes raw bytes as a marketing system would.</summary>
     public Task PublishAsync(string topic, string key, byte[] value, Headers? headers = null) =>
         _producer!.ProduceAsync(topic, new Message<string, byte[]> { Key = key, Value = value, Headers = headers });

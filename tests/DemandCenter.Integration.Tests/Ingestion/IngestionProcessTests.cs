@@ -8,14 +8,7 @@ namespace DemandCenter.Integration.Tests.Ingestion;
 /// <summary>Ingestion as separate processes (the production binary, scaled-out mode): restarts, kills, takeovers.</summary>
 public sealed class IngestionProcessTests(DemandInfrastructure infra) : IClassFixture<DemandInfrastructure>
 {
-    private Dictionary<string, string> Settings() => new()
-    {
-        ["Demand:Postgres:ConnectionString"] = infra.ConnectionString,
-        ["Demand:Kafka:BootstrapServers"] = infra.BootstrapServers,
-        ["Demand:Kafka:SessionTimeoutMs"] = "4000",
-        ["Demand:Kafka:HeartbeatIntervalMs"] = "500",
-        ["Logging:LogLevel:Default"] = "Warning",
-    };
+    private Dictionary<string, string> Settings() => infra.ServiceSettings();
 
     private async Task<long> SeenAsync(params string[] ids)
     {
