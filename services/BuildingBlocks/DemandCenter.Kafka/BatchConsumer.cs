@@ -12,7 +12,6 @@ namespace DemandCenter.Kafka;
 /// </summary>
 public abstract class BatchConsumer(KafkaClients clients, ILogger logger) : BackgroundService
 {
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
     private readonly List<ConsumeResult<string, byte[]>> _pending = [];
     private CancellationToken _stopping;
 
@@ -88,7 +87,7 @@ public abstract class BatchConsumer(KafkaClients clients, ILogger logger) : Back
             {
                 // Any failure of the handler or the broker: rewind and retry this batch later; never drop it.
                 failures++;
-                var delay = TimeSpan.FromMilliseconds(Math.Min(MaxBackoff.TotalMilliseconds, 200 * Math.Pow(2, Math.Min(failures, 10))));
+                var delay = Backoff.After(failures);
                 logger.LogError(ex, "Consumer {Group} failed on a batch of {Count}; retrying in {Delay}", GroupId, _pending.Count, delay);
                 Rewind(consumer);
                 if (!PausedWait(consumer, delay, ct))
@@ -129,8 +128,8 @@ public abstract class BatchConsumer(KafkaClients clients, ILogger logger) : Back
         consumer.Pause(paused);
         try
         {
-            var until = DateTime.UtcNow + delay;
-            while (DateTime.UtcNow < until)
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (waited.Elapsed < delay)
             {
                 if (ct.IsCancellationRequested)
                 {
@@ -138,7 +137,7 @@ public abstract class BatchConsumer(KafkaClients clients, ILogger logger) : Back
                 }
 
                 // Paused partitions return nothing; the call serves heartbeats and rebalance callbacks.
-                var unexpected = consumer.Consume(TimeSpan.FromMilliseconds(Math.Min(200, Math.Max(1, (until - DateTime.UtcNow).TotalMilliseconds))));
+                var unexpected = consumer.Consume(TimeSpan.FromMilliseconds(Math.Min(200, Math.Max(1, (delay - waited.Elapsed).TotalMilliseconds))));
                 if (unexpected is not null && !unexpected.IsPartitionEOF)
                 {
                     // A partition assigned during the pause is not paused; hand its message back for the next round.

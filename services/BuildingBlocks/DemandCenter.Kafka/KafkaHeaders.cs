@@ -15,6 +15,18 @@ public static class KafkaHeaders
         return Encoding.UTF8.GetString(bytes);
     }
 
+    /// <summary>Headers as text; bytes that are not UTF-8 are replaced rather than failing the message.</summary>
+    public static Dictionary<string, string> ToText(this Headers? headers)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var h in headers ?? [])
+        {
+            result[h.Key] = Encoding.UTF8.GetString(h.GetValueBytes() ?? []);
+        }
+
+        return result;
+    }
+
     public static Headers AddString(this Headers headers, string key, string? value)
     {
         if (value is not null)

@@ -189,7 +189,7 @@ public sealed class EventSession : IAsyncDisposable
             await rollback.ExecuteNonQueryAsync(ct);
         }
 
-        var (current, known) = await ReadVersionsAndKnownAsync(ct);
+        var (current, known) = await ReadVersionsAsync(withKnown: true, ct);
         var careful = Number(current, known, out var skipped);
         if (careful.Count > 0)
         {
@@ -200,8 +200,6 @@ public sealed class EventSession : IAsyncDisposable
 
         return (careful.Count, skipped, current);
     }
-
-    private Task<(Dictionary<string, long> Versions, HashSet<Guid> Known)> ReadVersionsAndKnownAsync(CancellationToken ct) => ReadVersionsAsync(withKnown: true, ct);
 
     /// <summary>
     /// Gives each pending event its stream version, checking each append's expectation (versions are updated in place);

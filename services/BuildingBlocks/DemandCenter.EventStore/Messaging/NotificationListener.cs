@@ -8,11 +8,13 @@ public static class NotificationListener
 {
     public static async Task ListenAsync(NpgsqlDataSource dataSource, string channel, Action onNotify, ILogger logger, CancellationToken ct)
     {
+        var failures = 0;
         while (!ct.IsCancellationRequested)
         {
             try
             {
                 await using var conn = await dataSource.OpenConnectionAsync(ct);
+                failures = 0;
                 conn.Notification += (_, _) => onNotify();
                 await using (var listen = new NpgsqlCommand($"LISTEN {channel}", conn))
                 {
@@ -32,7 +34,7 @@ public static class NotificationListener
             {
                 // Polling still runs meanwhile; only the wake-up latency suffers.
                 logger.LogInformation(ex, "Listener on {Channel} lost its connection; reconnecting", channel);
-                await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await Task.Delay(Kafka.Backoff.After(++failures), ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
     }

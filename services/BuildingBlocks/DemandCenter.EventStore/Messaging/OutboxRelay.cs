@@ -40,7 +40,7 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, EventStoreSchema sc
             {
                 failures++;
                 logger.LogWarning(ex, "Outbox relay failed; retrying");
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(30_000, 200 * Math.Pow(2, Math.Min(failures, 8)))), stoppingToken);
+                await Task.Delay(Backoff.After(failures), stoppingToken);
             }
         }
     }

@@ -188,7 +188,7 @@ public sealed class ProjectionDaemon(
 
             if (applied < BatchSize)
             {
-                var delay = failures > 0 ? TimeSpan.FromMilliseconds(100 * Math.Pow(2, failures)) : Poll;
+                var delay = failures > 0 ? Kafka.Backoff.After(failures) : Poll;
                 await runner.WaitAsync(delay, ct);
             }
         }

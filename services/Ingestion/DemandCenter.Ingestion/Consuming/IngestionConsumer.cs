@@ -45,7 +45,7 @@ public sealed class IngestionConsumer(
         // Evaluation is pure and the costliest step per message: spread it over the cores, keep the batch's order.
         var evaluated = batch.AsParallel().AsOrdered().Select(message =>
         {
-            var headers = SignalRouter.ReadHeaders(message.Message.Headers);
+            var headers = message.Message.Headers.ToText();
             headers.TryGetValue(MessageHeaders.TraceParent, out var parent);
             return (Message: message, Parent: parent, Result: intake.Evaluate(new InboundMessage(message.Message.Value ?? [], headers, message.Topic)));
         }).ToList();

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Text;
 using Confluent.Kafka;
 using DemandCenter.Contracts;
 using DemandCenter.Ingestion.Domain;
@@ -31,22 +29,11 @@ public sealed class SignalRouter(SharedProducer producer)
             headers.Add(h.Key, h.GetValueBytes());
         }
 
-        headers.AddString(MessageHeaders.DeadLetterReason, rejected.Reason)
-            .AddString(MessageHeaders.SourceTopic, original.Topic)
-            .AddString(MessageHeaders.SourcePartition, original.Partition.Value.ToString(CultureInfo.InvariantCulture))
-            .AddString(MessageHeaders.SourceOffset, original.Offset.Value.ToString(CultureInfo.InvariantCulture));
-        return producer.ProduceAsync(Topics.DeadLetter, original.Message.Key ?? "", original.Message.Value ?? [], headers, ct);
-    }
-
-    /// <summary>Kafka headers as text; bytes that are not UTF-8 are replaced rather than failing the message.</summary>
-    public static Dictionary<string, string> ReadHeaders(Headers? headers)
-    {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var h in headers ?? [])
+        foreach (var (key, value) in DeadLetters.OriginHeaders(original, rejected.Reason))
         {
-            result[h.Key] = Encoding.UTF8.GetString(h.GetValueBytes() ?? []);
+            headers.AddString(key, value);
         }
 
-        return result;
+        return producer.ProduceAsync(Topics.DeadLetter, original.Message.Key ?? "", original.Message.Value ?? [], headers, ct);
     }
 }

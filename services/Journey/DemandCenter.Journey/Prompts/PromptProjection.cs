@@ -29,15 +29,9 @@ public sealed class PromptProjection(EventStoreSchema schema)
     /// <summary>Inserts the prompt and returns it as sellers will see it, with its sequence.</summary>
     public async Task<PromptMessage> AddAsync(NpgsqlTransaction tx, PromptRaised raised, AccountProfile profile, IReadOnlyList<EvidenceItem> evidence, CancellationToken ct)
     {
-        long sequence;
-        await using (var seq = new NpgsqlCommand($"SELECT nextval(pg_get_serial_sequence('{schema.Schema}.prompts', 'sequence'))", tx.Connection, tx))
-        {
-            sequence = (long)(await seq.ExecuteScalarAsync(ct))!;
-        }
-
         var prompt = new PromptMessage(
             raised.PromptId.ToString(),
-            sequence,
+            0, // assigned by the insert below
             raised.SellerId,
             raised.AccountId,
             profile.Name,
@@ -52,17 +46,21 @@ public sealed class PromptProjection(EventStoreSchema schema)
             raised.FocusJob,
             raised.At,
             PromptStatus.Open);
+        // One round trip: take the next sequence, write it into the row and its payload, return it.
         await using var cmd = new NpgsqlCommand(
-            $"INSERT INTO {schema.Schema}.prompts (prompt_id, sequence, seller_id, account_id, status, payload, created_at) VALUES (@id, @seq, @seller, @account, @status, @payload, @at)",
+            $$"""
+            INSERT INTO {{schema.Schema}}.prompts (prompt_id, sequence, seller_id, account_id, status, payload, created_at)
+            SELECT @id, s, @seller, @account, @status, jsonb_set(@payload, '{sequence}', to_jsonb(s)), @at
+            FROM nextval(pg_get_serial_sequence('{{schema.Schema}}.prompts', 'sequence')) AS s
+            RETURNING sequence
+            """,
             tx.Connection, tx);
         cmd.Parameters.AddWithValue("id", raised.PromptId);
-        cmd.Parameters.AddWithValue("seq", sequence);
         cmd.Parameters.AddWithValue("seller", raised.SellerId);
         cmd.Parameters.AddWithValue("account", raised.AccountId);
         cmd.Parameters.AddWithValue("status", PromptStatus.Open);
         cmd.Parameters.Add(new NpgsqlParameter("payload", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(prompt, ContractJson.Options) });
         cmd.Parameters.AddWithValue("at", raised.At);
-        await cmd.ExecuteNonQueryAsync(ct);
-        return prompt;
+        return prompt with { Sequence = (long)(await cmd.ExecuteScalarAsync(ct))! };
     }
 }

@@ -140,16 +140,12 @@ public sealed class JourneySignalConsumer(
     /// <summary>The original bytes, key and headers, plus the reason and where it came from, as every dead letter carries.</summary>
     private static OutboxMessage DeadLetter(ConsumeResult<string, byte[]> message, string reason)
     {
-        var headers = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var h in message.Message.Headers ?? [])
+        var headers = message.Message.Headers.ToText();
+        foreach (var (key, value) in DeadLetters.OriginHeaders(message, "journey.unreadable: " + reason))
         {
-            headers[h.Key] = System.Text.Encoding.UTF8.GetString(h.GetValueBytes() ?? []);
+            headers[key] = value;
         }
 
-        headers[MessageHeaders.DeadLetterReason] = "journey.unreadable: " + reason;
-        headers[MessageHeaders.SourceTopic] = message.Topic;
-        headers[MessageHeaders.SourcePartition] = message.Partition.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        headers[MessageHeaders.SourceOffset] = message.Offset.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return new OutboxMessage(Contracts.Topics.DeadLetter, message.Message.Key ?? "", message.Message.Value ?? [], headers);
     }
 }
