@@ -26,6 +26,12 @@ public sealed class RosterPerson
     public string? Specialty { get; set; }
 
     public string? Territory { get; set; }
+
+    /// <summary>How many open prompts this seller can work at once; more overflow to the pool or wait.</summary>
+    public int Capacity { get; set; } = 10;
+
+    /// <summary>IANA time zone, e.g. Europe/Berlin; best-time windows fall back to it.</summary>
+    public string? TimeZone { get; set; }
 }
 
 public sealed class RosterAccount
@@ -36,5 +42,6 @@ public sealed class RosterAccount
     public string? Territory { get; set; }
     public string? Segment { get; set; }
     public string? Tier { get; set; }
+    public decimal? AnnualRevenue { get; set; }
     public List<string> Contacts { get; } = [];
 }

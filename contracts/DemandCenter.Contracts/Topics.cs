@@ -16,9 +16,15 @@ public static class Topics
     /// <summary>Journey outbox -> Hub instances: prompts keyed by account id (Kafka is the SignalR backplane).</summary>
     public const string Prompts = "demand.prompts";
 
+    /// <summary>Hub -> Journey: seller and orchestrator actions (and the Journey's own clock), keyed by account id.</summary>
+    public const string JourneyCommands = "demand.journey.commands";
+
+    /// <summary>Journey outbox -> Hub instances: board cards keyed by account id.</summary>
+    public const string Board = "demand.board";
+
     public static readonly IReadOnlyList<string> Inbound = [SignalsWeb, SignalsChat, SignalsEmail, SignalsMeetings, Crm];
 
-    public static readonly IReadOnlyList<string> All = [.. Inbound, DeadLetter, JourneySignals, Prompts];
+    public static readonly IReadOnlyList<string> All = [.. Inbound, DeadLetter, JourneySignals, Prompts, JourneyCommands, Board];
 }
 
 /// <summary>Headers this product sets on Kafka messages.</summary>
@@ -31,4 +37,10 @@ public static class MessageHeaders
     public const string SourceOffset = "dc-source-offset";
     public const string ContentType = "content-type";
     public const string CloudEventsContentType = "application/cloudevents+json";
+
+    /// <summary>On demand.prompts: prompt.raised (a <see cref="PromptMessage"/>) or prompt.updated (a <see cref="PromptUpdate"/>).</summary>
+    public const string MessageType = "dc-type";
+
+    public const string PromptRaisedType = "prompt.raised";
+    public const string PromptUpdatedType = "prompt.updated";
 }

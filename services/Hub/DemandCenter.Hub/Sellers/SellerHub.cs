@@ -29,7 +29,7 @@ public sealed class SellerHub(PromptQueries prompts) : Hub<ISellerClient>
 
     /// <summary>The caller's prompts with a sequence above <paramref name="afterSequence"/>: what a reconnecting client missed.</summary>
     public Task<IReadOnlyList<PromptMessage>> CatchUp(long afterSequence) =>
-        prompts.AfterAsync(SellerId, Math.Max(0, afterSequence), Context.ConnectionAborted);
+        prompts.AfterAsync([SellerId], Math.Max(0, afterSequence), Context.ConnectionAborted);
 
     private string SellerId => Context.User?.FindFirst("sub")?.Value ?? throw new HubException("The token has no subject.");
 }

@@ -56,6 +56,15 @@ public sealed class AccountQueries(NpgsqlDataSource dataSource, EventStoreSchema
             await prompts.OpenForAccountAsync(accountId, ct));
     }
 
+    /// <summary>Every account's board card, most recently changed first (the board's snapshot).</summary>
+    public async Task<IReadOnlyList<BoardCard>> BoardAsync(CancellationToken ct) =>
+        (await ListAsync(null, null, null, ct)).Select(c =>
+        {
+            var p = roster.CurrentValue.Account(c.AccountId);
+            return new BoardCard(c.AccountId, c.Name, c.OwnerSellerId, c.Territory, p?.Segment, p?.Tier, c.FocusJob, null, null, c.FocusJob,
+                new JourneyScores(0, 0, 0, 0), 0, c.SignalCount, c.LastSignalAt, 0);
+        }).ToList();
+
     public async Task<IReadOnlyList<AccountCard>> ListAsync(string? focus, string? owner, string? territory, CancellationToken ct)
     {
         await using var cmd = dataSource.CreateCommand(

@@ -10,10 +10,18 @@ public sealed class PromptQueries(NpgsqlDataSource dataSource, EventStoreSchema 
 {
     public const int MaxPage = 500;
 
-    /// <summary>A seller's prompts with a sequence above <paramref name="afterSequence"/>, oldest first.</summary>
-    public Task<IReadOnlyList<PromptMessage>> AfterAsync(string sellerId, long afterSequence, CancellationToken ct) =>
-        QueryAsync($"SELECT payload, status FROM {schema.Schema}.prompts WHERE seller_id = @seller AND sequence > @after ORDER BY sequence LIMIT {MaxPage}",
-            p => { p.AddWithValue("seller", sellerId); p.AddWithValue("after", afterSequence); }, ct);
+    /// <summary>
+    /// The prompts in the given feeds (a seller's own id and their pools' feed ids) whose sequence is above
+    /// <paramref name="afterSequence"/>, oldest first: what is new or changed since then.
+    /// </summary>
+    public Task<IReadOnlyList<PromptMessage>> AfterAsync(IReadOnlyCollection<string> feeds, long afterSequence, CancellationToken ct) =>
+        QueryAsync($"SELECT payload, status FROM {schema.Schema}.prompts WHERE seller_id = ANY(@feeds) AND sequence > @after ORDER BY sequence LIMIT {MaxPage}",
+            p => { p.AddWithValue("feeds", feeds.ToArray()); p.AddWithValue("after", afterSequence); }, ct);
+
+    /// <summary>One prompt as it now is, or null.</summary>
+    public async Task<PromptMessage?> GetAsync(Guid promptId, CancellationToken ct) =>
+        (await QueryAsync($"SELECT payload, status FROM {schema.Schema}.prompts WHERE prompt_id = @id",
+            p => p.AddWithValue("id", promptId), ct)).FirstOrDefault();
 
     /// <summary>A seller's prompts, newest first, optionally only those in one status.</summary>
     public Task<IReadOnlyList<PromptMessage>> ForSellerAsync(string sellerId, string? status, CancellationToken ct) =>
