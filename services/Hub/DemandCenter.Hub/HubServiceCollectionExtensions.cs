@@ -1,14 +1,16 @@
 using DemandCenter.Hub.Api;
 using DemandCenter.Hub.Auth;
+using DemandCenter.Hub.Board;
+using DemandCenter.Hub.Commands;
+using DemandCenter.Hub.Security;
 using DemandCenter.Hub.Sellers;
 using DemandCenter.Journey;
 using DemandCenter.Kafka;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
 
@@ -21,14 +23,40 @@ public static class HubServiceCollectionExtensions
         services.AddKafka(configuration);
         services.AddJourneyReadModels(configuration);
         services.AddOptions<HubOptions>().Bind(configuration.GetSection(HubOptions.Section));
+        services.TryAddSingleton(TimeProvider.System);
         services.AddDemandAuth(configuration);
+        services.AddTokenSafeLogging();
+        services.AddSingleton<ActionRateLimitFilter>();
         services.AddSignalR(o =>
         {
-            // Seller clients send only small commands; keep the default 32 KiB cap explicit.
+            // Clients send only small commands; keep the default 32 KiB cap explicit.
             o.MaximumReceiveMessageSize = 32 * 1024;
+            o.AddFilter<ActionRateLimitFilter>();
         }).AddJsonProtocol(o => o.PayloadSerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull);
+        services.AddSingleton<JourneyCommands>();
+        services.AddSellerHub();
+        services.AddBoardHub();
+        return services;
+    }
+
+    private static IServiceCollection AddSellerHub(this IServiceCollection services)
+    {
+        services.AddSingleton<SellerFeeds>();
         services.AddSingleton<PromptFanout>();
         services.AddHostedService(sp => sp.GetRequiredService<PromptFanout>());
+        return services;
+    }
+
+    private static IServiceCollection AddBoardHub(this IServiceCollection services)
+    {
+        services.AddSingleton<PromptLedger>();
+        services.AddSingleton<BoardState>();
+        services.AddSingleton<BoardAudience>();
+        services.AddSingleton<SellerLoadCalculator>();
+        services.AddSingleton<BoardFanout>();
+        services.AddHostedService(sp => sp.GetRequiredService<BoardFanout>());
+        services.AddHostedService<BoardBootstrap>();
+        services.AddHostedService<BoardBroadcaster>();
         return services;
     }
 
@@ -43,8 +71,11 @@ public static class HubServiceCollectionExtensions
             app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
         }
 
+        app.UseHubOriginCheck();
         app.MapHub<SellerHub>("/hubs/sellers");
+        app.MapHub<BoardHub>("/hubs/board");
         app.MapQueries();
+        app.MapBoardQueries();
         if (options.DevSignIn)
         {
             app.MapDevTokens();

@@ -1,0 +1,36 @@
+using Confluent.Kafka;
+using DemandCenter.Contracts;
+using DemandCenter.Kafka;
+using Microsoft.Extensions.Logging;
+
+namespace DemandCenter.Hub.Board;
+
+/// <summary>Every Hub instance tails all of demand.board into its <see cref="BoardState"/>; the broadcaster sends the changes on its timer.</summary>
+public sealed class BoardFanout(KafkaClients clients, BoardState board, ILogger<BoardFanout> logger) : BatchConsumer(clients, logger)
+{
+    protected override string GroupId => "demand-hub-board";
+
+    protected override IReadOnlyCollection<string> Topics => [Contracts.Topics.Board];
+
+    protected override bool TailAllPartitions => true;
+
+    protected override bool CommitToKafka => false;
+
+    protected override Task HandleBatchAsync(IReadOnlyList<ConsumeResult<string, byte[]>> batch, CancellationToken ct)
+    {
+        foreach (var message in batch)
+        {
+            try
+            {
+                board.Apply(ContractJson.Deserialize<BoardCard>(message.Message.Value));
+            }
+            catch (System.Text.Json.JsonException ex)
+            {
+                // Only the Journey's outbox writes this topic; log the bug and keep the board moving.
+                logger.LogError(ex, "Unreadable board card at {Partition}@{Offset}", message.Partition.Value, message.Offset.Value);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+}
