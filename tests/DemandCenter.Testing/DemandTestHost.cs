@@ -172,6 +172,14 @@ public class DemandTestHost : DemandInfrastructure
     /// <summary>Extra settings a test class needs; applied over the defaults.</summary>
     protected virtual IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>();
 
+    /// <summary>The services composed in the test process; a test class may run one alone against stand-ins for the others.</summary>
+    protected virtual IReadOnlySet<string> ComposedServices => HostCommandLine.AllServices;
+
+    /// <summary>Extra registrations (a capturing logger, say) before the host is built.</summary>
+    protected virtual void Configure(WebApplicationBuilder builder)
+    {
+    }
+
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
@@ -193,8 +201,8 @@ public class DemandTestHost : DemandInfrastructure
             settings[k] = v;
         }
 
-        var options = new HostCommandLine(Embedded: true, Simulator: false, HostCommandLine.AllServices, Root, []);
-        _app = DemandApp.Build(options, settings);
+        var options = new HostCommandLine(Embedded: true, Simulator: false, ComposedServices, Root, []);
+        _app = DemandApp.Build(options, settings, Configure);
         await _app.StartAsync();
         BaseUrl = DemandApp.BaseUrl(_app);
         Http.BaseAddress = new Uri(BaseUrl);

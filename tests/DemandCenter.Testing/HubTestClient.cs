@@ -25,6 +25,11 @@ public sealed class HubTestClient : IAsyncDisposable
 
     public WebSocketState State => _socket.State;
 
+    /// <summary>True once the server closed the hub connection (a close message or the socket's end); <see cref="CloseError"/> says why.</summary>
+    public bool Closed { get; private set; }
+
+    public string? CloseError { get; private set; }
+
     /// <summary>Every server-to-client invocation received so far, read or not.</summary>
     public IReadOnlyCollection<JsonObject> Received => _all;
 
@@ -158,6 +163,7 @@ public sealed class HubTestClient : IAsyncDisposable
                         tcs?.TrySetResult(record);
                         break;
                     case 7:
+                        CloseError = record["error"]?.GetValue<string>();
                         return;
                 }
             }
@@ -168,7 +174,20 @@ public sealed class HubTestClient : IAsyncDisposable
         }
         finally
         {
+            Closed = true;
             _invocations.Writer.TryComplete();
+            List<TaskCompletionSource<JsonObject>> orphans;
+            lock (_gate)
+            {
+                orphans = [.. _pending.Values];
+                _pending.Clear();
+            }
+
+            // Invocations still waiting will never be answered on a closed connection.
+            foreach (var tcs in orphans)
+            {
+                tcs.TrySetException(new HubInvocationException("The connection closed: " + (CloseError ?? "no reason given")));
+            }
         }
     }
 
