@@ -162,7 +162,7 @@ public sealed class IngestionBenchmark : IAsyncDisposable
 
     private async Task<IHost> StartIngestionAsync()
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Demand:Postgres:ConnectionString"] = _postgres.ConnectionString("bench"),

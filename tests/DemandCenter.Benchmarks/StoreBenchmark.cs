@@ -47,7 +47,7 @@ public sealed class StoreBenchmark : IAsyncDisposable
         var postgres = new EmbeddedPostgres(root, Console.WriteLine, durable: true);
         await postgres.StartAsync();
         await postgres.CreateDatabaseAsync("bench");
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Demand:Postgres:ConnectionString"] = postgres.ConnectionString("bench"),

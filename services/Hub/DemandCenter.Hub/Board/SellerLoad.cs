@@ -41,7 +41,9 @@ public sealed class SellerLoadCalculator(PromptLedger ledger, BoardState board, 
         var sellers = people.People.Where(p => p.Role == Auth.Roles.Seller).ToList();
         var prompts = ledger.Snapshot();
         bool IsOverdue(LedgerEntry e) => e.DueBy < now && e.Status != PromptStatus.Snoozed;
-        string TerritoryOf(string accountId) => people.Account(accountId)?.Territory ?? board.Card(accountId)?.Territory ?? NoTerritory;
+        // The roster's lists are searched linearly; index them once per computation.
+        var territories = people.Accounts.Where(a => a.Territory is not null).DistinctBy(a => a.AccountId).ToDictionary(a => a.AccountId, a => a.Territory!, StringComparer.Ordinal);
+        string TerritoryOf(string accountId) => territories.GetValueOrDefault(accountId) ?? board.Card(accountId)?.Territory ?? NoTerritory;
 
         var bySeller = prompts.ToLookup(p => p.SellerId, StringComparer.Ordinal);
         var sellerLoads = sellers.Select(s =>
@@ -62,7 +64,7 @@ public sealed class SellerLoadCalculator(PromptLedger ledger, BoardState board, 
 
         var demandByTerritory = prompts.ToLookup(p => TerritoryOf(p.AccountId), StringComparer.Ordinal);
         var sellersByTerritory = sellers.Where(s => s.Territory is not null).ToLookup(s => s.Territory!, StringComparer.Ordinal);
-        var territories = demandByTerritory.Select(g => g.Key).Union(sellersByTerritory.Select(g => g.Key)).Order(StringComparer.Ordinal)
+        var territoryLoads = demandByTerritory.Select(g => g.Key).Union(sellersByTerritory.Select(g => g.Key)).Order(StringComparer.Ordinal)
             .Select(t =>
             {
                 var demand = demandByTerritory[t].ToList();
@@ -70,7 +72,7 @@ public sealed class SellerLoadCalculator(PromptLedger ledger, BoardState board, 
                 return new GroupLoad(t, members.Count, members.Sum(s => s.Capacity), demand.Count, demand.Count(p => PromptPools.IsPool(p.SellerId)), demand.Count(IsOverdue));
             }).ToList();
 
-        return new BoardLoad(now, sellerLoads, roles, territories, board.Flow(), prompts.Count,
+        return new BoardLoad(now, sellerLoads, roles, territoryLoads, board.Flow(), prompts.Count,
             prompts.Count(p => PromptPools.IsPool(p.SellerId)), prompts.Count(IsOverdue));
     }
 }
