@@ -40,6 +40,8 @@ async function pool(items, limit, fn) {
 }
 
 let measuring = false;
+let started = Infinity;
+let backlog = 0;
 const ownLatencies = [];
 const poolLatencies = [];
 const fromCreated = [];
@@ -51,6 +53,8 @@ const sellerConnections = await pool(sellers, 50, async (sub) => {
   c.on("promptReceived", (p) => {
     if (!measuring) return;
     const published = Math.max(...p.evidence.map((e) => Date.parse(e.at)));
+    // Prompts from signals published before the window (backdated history, the warm-up's backlog) are not timed.
+    if (published < started) { backlog++; return; }
     const now = Date.now();
     (p.sellerId === sub ? ownLatencies : poolLatencies).push(now - published);
     fromCreated.push(now - Date.parse(p.createdAt));
@@ -88,8 +92,8 @@ process.stderr.write(`[hub-bench] ${sellerConnections.length} seller and ${board
 await new Promise((r) => setTimeout(r, warmupSeconds * 1000));
 const loop = monitorEventLoopDelay({ resolution: 10 });
 loop.enable();
+started = Date.now();
 measuring = true;
-const started = Date.now();
 process.stderr.write(`[hub-bench] measuring for ${durationSeconds}s\n`);
 await new Promise((r) => setTimeout(r, durationSeconds * 1000));
 measuring = false;
@@ -109,6 +113,7 @@ const result = {
   boards: boardConnections.length,
   prompts: prompts.size,
   deliveries: all.length,
+  backlogDeliveries: backlog,
   updates,
   latencyMs: { p50: percentile(all, 50), p99: percentile(all, 99), max: percentile(all, 100) },
   // From the Journey's decision (the prompt's createdAt) to arrival: the outbox relay, the fan-out and the push.

@@ -5,6 +5,8 @@ using System.Net.WebSockets;
 using System.Text.Json.Nodes;
 using DemandCenter.Contracts;
 using DemandCenter.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace DemandCenter.Integration.Tests.Hub;
 
@@ -92,7 +94,8 @@ public sealed class BoardHubTests(HubHost host)
         var load = await LoadAsync(olga);
         var sol = Seller(load, "sol");
         sol["overdue"]!.GetValue<int>().ShouldBe(Seller(before, "sol")["overdue"]!.GetValue<int>() + 1);
-        sol["capacity"]!.GetValue<int>().ShouldBe(10);
+        var roster = host.Services.GetRequiredService<IOptionsMonitor<RosterOptions>>().CurrentValue;
+        sol["capacity"]!.GetValue<int>().ShouldBe(roster.Person("sol")!.Capacity);
         var solutions = load["roles"]!.AsArray().Single(r => r!.Str("key") == PromptRoles.Solutions)!;
         solutions["unassigned"]!.GetValue<int>().ShouldBeGreaterThanOrEqualTo(1);
         solutions["active"]!.GetValue<int>().ShouldBeGreaterThanOrEqualTo(3);

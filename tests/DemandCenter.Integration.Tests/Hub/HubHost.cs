@@ -22,26 +22,33 @@ public sealed class HubHost : DemandTestHost
 
     protected override IReadOnlySet<string> ComposedServices => new HashSet<string>(StringComparer.Ordinal) { "hub" };
 
-    protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>
+    protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>(ExtraPeople())
     {
         ["Demand:Hub:AllowedOrigins:0"] = PartnerOrigin,
         ["Demand:Hub:CommandTimeout"] = "00:00:03",
         ["Demand:Hub:ActionBurst"] = ActionBurst.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Demand:Hub:ActionsPerMinute"] = "6",
-        ["Demand:Roster:People:5:Id"] = "rita",
-        ["Demand:Roster:People:5:Name"] = "Rita Rapid",
-        ["Demand:Roster:People:5:Role"] = "seller",
-        ["Demand:Roster:People:5:Specialty"] = "owner",
-        ["Demand:Roster:People:5:Territory"] = "emea",
-        ["Demand:Roster:People:6:Id"] = "pat",
-        ["Demand:Roster:People:6:Name"] = "Pat Price",
-        ["Demand:Roster:People:6:Role"] = "seller",
-        ["Demand:Roster:People:6:Specialty"] = "pricing",
         ["Logging:LogLevel:Default"] = "Trace",
         ["Logging:LogLevel:Microsoft"] = "Trace",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace",
         ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "Trace",
     };
+
+    /// <summary>rita and pat, after the demo roster's people (configuration lists merge by index).</summary>
+    private static IEnumerable<KeyValuePair<string, string?>> ExtraPeople()
+    {
+        using var demo = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "demo-roster.json")));
+        var next = demo.RootElement.GetProperty("Demand").GetProperty("Roster").GetProperty("People").GetArrayLength();
+        foreach (var (id, name, specialty, territory) in new[] { ("rita", "Rita Rapid", "owner", "emea"), ("pat", "Pat Price", "pricing", null) })
+        {
+            var prefix = $"Demand:Roster:People:{next++}:";
+            yield return new(prefix + "Id", id);
+            yield return new(prefix + "Name", name);
+            yield return new(prefix + "Role", "seller");
+            yield return new(prefix + "Specialty", specialty);
+            yield return new(prefix + "Territory", territory);
+        }
+    }
 
     protected override void Configure(WebApplicationBuilder builder) => builder.Logging.AddProvider(Logs);
 

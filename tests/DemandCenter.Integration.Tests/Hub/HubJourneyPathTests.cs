@@ -5,7 +5,7 @@ using DemandCenter.Testing;
 namespace DemandCenter.Integration.Tests.Hub;
 
 /// <summary>The Hub with the real Journey service: a signal becomes a prompt, the seller's action is confirmed by the account's stream, the board follows.</summary>
-public sealed class HubJourneyPathTests(NoCooldownHost host) : IClassFixture<NoCooldownHost>
+public sealed class HubJourneyPathTests(DemandTestHost host) : IClassFixture<DemandTestHost>
 {
     private static byte[] ContactSalesForm(string id, string email) =>
         CloudEvents.Event("web.form.submitted", id, new { email, formKind = "contact_sales", formId = "contact" });
