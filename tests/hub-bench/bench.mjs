@@ -52,12 +52,12 @@ const sellerConnections = await pool(sellers, 50, async (sub) => {
   const c = connection("/hubs/sellers", await token(sub));
   c.on("promptReceived", (p) => {
     if (!measuring) return;
-    const published = Math.max(...p.evidence.map((e) => Date.parse(e.at)));
-    // Prompts from signals published before the window (backdated history, the warm-up's backlog) are not timed.
-    if (published < started) { backlog++; return; }
     const now = Date.now();
-    (p.sellerId === sub ? ownLatencies : poolLatencies).push(now - published);
     fromCreated.push(now - Date.parse(p.createdAt));
+    const published = Math.max(...p.evidence.map((e) => Date.parse(e.at)));
+    // Prompts from signals published before the window (backdated history, the warm-up's backlog) are not timed end to end.
+    if (published < started) { backlog++; return; }
+    (p.sellerId === sub ? ownLatencies : poolLatencies).push(now - published);
     prompts.add(p.promptId);
   });
   c.on("promptUpdated", () => { if (measuring) updates++; });
@@ -117,7 +117,7 @@ const result = {
   updates,
   latencyMs: { p50: percentile(all, 50), p99: percentile(all, 99), max: percentile(all, 100) },
   // From the Journey's decision (the prompt's createdAt) to arrival: the outbox relay, the fan-out and the push.
-  fromCreatedMs: { p50: percentile(fromCreated, 50), p99: percentile(fromCreated, 99) },
+  fromCreatedMs: { count: fromCreated.length, p50: percentile(fromCreated, 50), p99: percentile(fromCreated, 99) },
   ownLatencyMs: { count: ownLatencies.length, p50: percentile(ownLatencies, 50), p99: percentile(ownLatencies, 99) },
   poolLatencyMs: { count: poolLatencies.length, p50: percentile(poolLatencies, 50), p99: percentile(poolLatencies, 99) },
   board: {

@@ -42,15 +42,19 @@ public sealed class TrafficSimulator(SharedProducer producer, IOptionsMonitor<Ro
                 await PublishAsync(Topics.Crm, account.Roster.AccountId, SignalTypes.CrmAccountUpdated, Crm(account.Roster), stoppingToken);
             }
 
-            // History first (backdated steps), then the live journeys.
+            // History first (backdated steps), then the live journeys. Accounts' histories are published side by side
+            // (each account's steps in order, on its partition), so that thousands of accounts do not take minutes.
+            var history = new List<Task>();
             for (var i = 0; i < accounts.Count; i++)
             {
                 foreach (var step in accounts[i].Script.TakeWhile(s => s.DaysAgo > 0))
                 {
-                    await PublishStepAsync(accounts[i], step, 0, stoppingToken);
+                    history.Add(PublishStepAsync(accounts[i], step, 0, stoppingToken));
                     cursors[i]++;
                 }
             }
+
+            await Task.WhenAll(history);
 
             // Each tick publishes the steps that are due together (deliveries pipelined), so that a load test's rate
             // (hundreds a second) holds although every publish waits for the broker.
@@ -59,14 +63,16 @@ public sealed class TrafficSimulator(SharedProducer producer, IOptionsMonitor<Ro
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var sent = 0L;
             var next = 0;
-            var rosterAccounts = accounts.Count(a => !a.Generated);
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            // Only journeys with live steps go on (a stalled journey is all history).
+            var live = Enumerable.Range(0, accounts.Count).Where(i => accounts[i].Script.Any(s => s.DaysAgo <= 0)).ToList();
+            var liveRoster = live.Where(i => !accounts[i].Generated).ToList();
+            while (live.Count > 0 && await timer.WaitForNextTickAsync(stoppingToken))
             {
                 var due = new List<Task>();
                 for (; sent < (long)(clock.Elapsed.TotalSeconds * perSecond); sent++)
                 {
                     // Roster accounts get most of the traffic so that the demo sellers' inboxes move.
-                    var i = _random.Next(3) == 0 ? _random.Next(accounts.Count) : next++ % rosterAccounts;
+                    var i = _random.Next(3) == 0 || liveRoster.Count == 0 ? live[_random.Next(live.Count)] : liveRoster[next++ % liveRoster.Count];
                     var account = accounts[i];
                     if (cursors[i] >= account.Script.Count)
                     {
