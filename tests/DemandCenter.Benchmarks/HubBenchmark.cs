@@ -98,6 +98,7 @@ public static class HubBenchmark
         output.WriteLine($"  prompt deliveries        {result["deliveries"]} timed ({result["prompts"]} prompts; own {result["ownLatencyMs"]!["count"]}, pool {result["poolLatencyMs"]!["count"]}), {result["backlogDeliveries"]} from signals published before the window");
         output.WriteLine($"  publish -> arrival       p50 {latency["p50"]} ms   p99 {latency["p99"]} ms   max {latency["max"]} ms   (target p50 <= 50, p99 <= 250)");
         output.WriteLine($"  prompt created -> arrival p50 {result["fromCreatedMs"]!["p50"]} ms   p99 {result["fromCreatedMs"]!["p99"]} ms   over {result["fromCreatedMs"]!["count"]} deliveries (from the Journey's decision: its commit, the outbox relay, the Hub's fan-out and the push)");
+        output.WriteLine($"  Hub fan-out lag          p50 {counters.FanoutLag(50):0} ms   p99 {counters.FanoutLag(99):0} ms   (prompt message published by the outbox relay -> handed to the seller connections)");
         output.WriteLine($"    own prompts            p50 {result["ownLatencyMs"]!["p50"]} ms   p99 {result["ownLatencyMs"]!["p99"]} ms");
         output.WriteLine($"    pool prompts           p50 {result["poolLatencyMs"]!["p50"]} ms   p99 {result["poolLatencyMs"]!["p99"]} ms");
         output.WriteLine($"  board frames per client  {board["framesPerClientPerSecond"]!["min"]!.GetValue<double>():0.00}-{board["framesPerClientPerSecond"]!["max"]!.GetValue<double>():0.00} /s  ({board["cardsPerFrame"]!.GetValue<double>():0.0} cards/frame, min gap {board["minFrameGapMs"]} ms, load {board["loadFramesPerClientPerSecond"]!.GetValue<double>():0.00} /s, snapshot {board["snapshotCards"]} cards)");
@@ -160,6 +161,7 @@ public static class HubBenchmark
         private long _signals;
         private long _raised;
         private long _pushed;
+        private readonly List<double> _fanoutLags = [];
 
         public PipelineCounters()
         {
@@ -179,6 +181,16 @@ public static class HubBenchmark
                     case "demand.prompts.pushed": Interlocked.Add(ref _pushed, value); break;
                 }
             });
+            _listener.SetMeasurementEventCallback<double>((instrument, value, _, _) =>
+            {
+                if (instrument.Name == "demand.hub.fanout_lag")
+                {
+                    lock (_fanoutLags)
+                    {
+                        _fanoutLags.Add(value);
+                    }
+                }
+            });
             _listener.Start();
         }
 
@@ -190,11 +202,31 @@ public static class HubBenchmark
 
         public TimeSpan Elapsed => _clock.Elapsed;
 
+        /// <summary>The p-th percentile of the Hub's fan-out lag in the window, in ms.</summary>
+        public double FanoutLag(double p)
+        {
+            lock (_fanoutLags)
+            {
+                if (_fanoutLags.Count == 0)
+                {
+                    return double.NaN;
+                }
+
+                var sorted = _fanoutLags.Order().ToList();
+                return sorted[Math.Min(sorted.Count - 1, (int)(p / 100 * sorted.Count))];
+            }
+        }
+
         public void Reset()
         {
             Interlocked.Exchange(ref _signals, 0);
             Interlocked.Exchange(ref _raised, 0);
             Interlocked.Exchange(ref _pushed, 0);
+            lock (_fanoutLags)
+            {
+                _fanoutLags.Clear();
+            }
+
             _clock.Restart();
         }
 

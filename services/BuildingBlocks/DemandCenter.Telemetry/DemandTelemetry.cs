@@ -20,4 +20,7 @@ public static class DemandMetrics
     public static readonly Counter<long> EventsAppended = Meter.CreateCounter<long>("demand.journey.events_appended");
     public static readonly Counter<long> PromptsRaised = Meter.CreateCounter<long>("demand.prompts.raised");
     public static readonly Counter<long> PromptsPushed = Meter.CreateCounter<long>("demand.prompts.pushed");
+
+    /// <summary>From a prompt message's Kafka timestamp (the outbox relay's publish) until the Hub has handed it to its connections.</summary>
+    public static readonly Histogram<double> HubFanoutLag = Meter.CreateHistogram<double>("demand.hub.fanout_lag", "ms");
 }

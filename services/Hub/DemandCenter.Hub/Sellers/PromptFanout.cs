@@ -58,6 +58,11 @@ public sealed class PromptFanout(
 
         // Group sends only queue onto each connection; waiting for them together keeps the batch's order per connection.
         await Task.WhenAll(sends);
+        var now = DateTime.UtcNow;
+        foreach (var message in batch)
+        {
+            DemandMetrics.HubFanoutLag.Record((now - message.Message.Timestamp.UtcDateTime).TotalMilliseconds);
+        }
     }
 
     private Task UpdatedAsync(PromptUpdate update)
