@@ -60,10 +60,16 @@ public sealed class TrafficSimulator(SharedProducer producer, IOptionsMonitor<Ro
                 // Roster accounts get most of the traffic so that the demo sellers' inboxes move.
                 var i = _random.Next(3) == 0 ? _random.Next(accounts.Count) : next++ % accounts.Count(a => !a.Generated);
                 var account = accounts[i];
+                var history = account.Script.TakeWhile(s => s.DaysAgo > 0).Count();
+                if (history == account.Script.Count)
+                {
+                    continue; // all history: this journey stays quiet on purpose (stalled)
+                }
+
                 if (cursors[i] >= account.Script.Count)
                 {
                     // The journey starts over with new people: another team at the account starts buying.
-                    cursors[i] = account.Script.TakeWhile(s => s.DaysAgo > 0).Count();
+                    cursors[i] = history;
                     rounds[i]++;
                 }
 
