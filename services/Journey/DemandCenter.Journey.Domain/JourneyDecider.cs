@@ -318,7 +318,9 @@ public static class JourneyDecider
                 // Nobody took it in time: the next free person in the pool (owner prompts go to the overflow pool).
                 var role = prompt.Role == PromptRoles.Owner ? ctx.Playbook.Routing.OverflowRole : prompt.Role;
                 var route = Routing.Route(role, profile, team, ctx.Playbook, except: prompt.SellerId);
-                var sla = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMinutes(5).Ticks, (prompt.SlaBy - prompt.RaisedAt).Ticks));
+                // Each holder gets the rule's SLA (the first holder's window when the playbook no longer has the rule).
+                var slaMinutes = ctx.Playbook.Rules.FirstOrDefault(r => r.Id == prompt.RuleId)?.SlaMinutes ?? (prompt.SlaBy - prompt.RaisedAt).TotalMinutes;
+                var sla = TimeSpan.FromMinutes(Math.Max(5, slaMinutes));
                 if (route.SellerId != prompt.SellerId)
                 {
                     team = team.WithLoad(route.SellerId, +1).WithLoad(prompt.SellerId, -1);
