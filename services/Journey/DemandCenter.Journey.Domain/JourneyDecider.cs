@@ -37,9 +37,9 @@ public static class JourneyDecider
             FocusJobChanged f => state with
             {
                 FocusJob = f.To,
-                FocusSince = f.At,
+                FocusSince = f.OccurredAt ?? f.At,
                 PreviousFocusJob = f.From,
-                LastProgressAt = BuyingJobs.IndexOf(f.To) > BuyingJobs.IndexOf(f.From) ? f.At : state.LastProgressAt,
+                LastProgressAt = BuyingJobs.IndexOf(f.To) > BuyingJobs.IndexOf(f.From) ? Later(state.LastProgressAt, f.OccurredAt ?? f.At) : state.LastProgressAt,
             },
             AccountProfileUpdated p => state with
             {
@@ -167,14 +167,16 @@ public static class JourneyDecider
         }
 
         var after = events.Aggregate(state, Evolve);
-        var focus = Model.Engagement.Focus(after, Later(now, after.LastSignalAt)!.Value, ctx.Playbook);
+        // Momentum as of the signal itself: history arriving late (or backfilled) moves the focus as it did then.
+        var focus = Model.Engagement.Focus(after, cmd.OccurredAt, ctx.Playbook);
         if (focus is not null && focus != after.FocusJob)
         {
-            var momentum = Model.Engagement.Momentum(after, Later(now, after.LastSignalAt)!.Value, ctx.Playbook);
+            var momentum = Model.Engagement.Momentum(after, cmd.OccurredAt, ctx.Playbook);
             var change = new FocusJobChanged(cmd.AccountId, now, cmd.SignalId, after.FocusJob, focus, momentum,
                 $"{string.Join(", ", keys)} at {cmd.OccurredAt:yyyy-MM-dd HH:mm} UTC")
             {
-                DaysInFrom = after.FocusSince is { } since ? Math.Round(Math.Max(0, (now - since).TotalDays), 3) : null,
+                DaysInFrom = after.FocusSince is { } since ? Math.Round(Math.Max(0, (cmd.OccurredAt - since).TotalDays), 3) : null,
+                OccurredAt = cmd.OccurredAt,
             };
             events.Add(change);
             after = Evolve(after, change);

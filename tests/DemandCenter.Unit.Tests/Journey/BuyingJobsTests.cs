@@ -1,3 +1,4 @@
+using DemandCenter.Journey.Domain.Playbooks;
 using DemandCenter.Contracts;
 using DemandCenter.Journey.Domain;
 using DemandCenter.Journey.Domain.Model;
@@ -8,6 +9,9 @@ namespace DemandCenter.Unit.Tests.Journey;
 /// <summary>Six buying jobs: evidence, decay over time, the focus job with hysteresis, the furthest job and the buying group.</summary>
 public sealed class BuyingJobsTests
 {
+    /// <summary>The shipped playbook's weight of a new buying-group member as consensus-creation evidence.</summary>
+    private static readonly double NewMemberWeight = Playbook.Default.Evidence[SignalKeys.NewMember][BuyingJobs.ConsensusCreation];
+
     private readonly JourneyScenario _s = new();
 
     private double LevelNow(string job) => _s.State.Job(job).At(_s.Now, _s.Playbook.Engagement).Level;
@@ -164,9 +168,9 @@ public sealed class BuyingJobsTests
         first.ShouldHaveOne<BuyingGroupMemberJoined>().Evidence.ShouldBeEmpty();
         var joined = second.ShouldHaveOne<BuyingGroupMemberJoined>();
         joined.ContactId.ShouldBe(Raj);
-        joined.Evidence.ShouldBe(new Dictionary<string, double> { [BuyingJobs.ConsensusCreation] = 1.5 });
+        joined.Evidence.ShouldBe(new Dictionary<string, double> { [BuyingJobs.ConsensusCreation] = NewMemberWeight });
         _s.State.BuyingGroup.Keys.ShouldBe([Kim, Raj], ignoreOrder: true);
-        _s.State.Job(BuyingJobs.ConsensusCreation).Evidence.ShouldBe(1.5);
+        _s.State.Job(BuyingJobs.ConsensusCreation).Evidence.ShouldBe(NewMemberWeight);
         _s.State.Recent.ShouldContain(r => r.Key == SignalKeys.NewMember && r.ContactId == Raj);
     }
 
@@ -203,7 +207,7 @@ public sealed class BuyingJobsTests
         events.OfType<BuyingGroupMemberJoined>().ShouldAllBe(j => j.Evidence.Count == 1);
         ChannelBits.Names(_s.State.BuyingGroup[Raj].Channels).ShouldBe(["meeting"]);
         ChannelBits.Names(_s.State.BuyingGroup[Mo].Channels).ShouldBe(["meeting"]);
-        _s.State.Job(BuyingJobs.ConsensusCreation).Evidence.ShouldBe(3);
+        _s.State.Job(BuyingJobs.ConsensusCreation).Evidence.ShouldBe(2 * NewMemberWeight);
     }
 
     [Fact]
