@@ -1,13 +1,20 @@
 using DemandCenter.Benchmarks;
 
-// ./demand bench [--quick] [--store | --ingestion | --hub]: throughput against in-run baselines (BENCHMARKS.md).
+// ./demand bench [--quick] [--store | --ingestion | --journey | --hub]: throughput against in-run baselines (BENCHMARKS.md).
 var quick = args.Contains("--quick");
 if (args.Contains("--hub"))
 {
-    // ./demand bench --hub [--quick]: seller and board connections under load (BENCHMARKS.md, Hub).
+    // Seller and board connections under load (BENCHMARKS.md, Hub); ./demand passes the Node client's path.
     var client = args.FirstOrDefault(a => a.StartsWith("--hub-client=", StringComparison.Ordinal))?["--hub-client=".Length..]
                  ?? throw new ArgumentException("--hub needs --hub-client=<path to tests/hub-bench/bench.mjs>");
     await HubBenchmark.RunAsync(quick, client, Console.Out);
+    return;
+}
+
+if (args.Contains("--journey"))
+{
+    await using var journey = await JourneyBenchmark.StartAsync(quick);
+    await journey.RunAsync(Console.Out);
     return;
 }
 
