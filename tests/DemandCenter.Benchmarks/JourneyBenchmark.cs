@@ -203,7 +203,7 @@ public sealed class JourneyBenchmark : IAsyncDisposable
 
     private async Task<IHost> StartJourneyAsync()
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Demand:Postgres:ConnectionString"] = _postgres.ConnectionString("bench"),
