@@ -24,9 +24,17 @@ public sealed class BoardBroadcaster(
         var o = options.Value;
         using var timer = new PeriodicTimer(o.BoardFrameInterval, time);
         var lastLoad = DateTimeOffset.MinValue;
+        var lastFrame = DateTimeOffset.MinValue;
         (long Ledger, long Flow) sent = (-1, -1);
         while (await Tick(timer, stoppingToken))
         {
+            // A tick that comes at once after a slow one (the timer catching up) waits for the next: frames stay apart.
+            if (time.GetUtcNow() - lastFrame < o.BoardFrameInterval / 2)
+            {
+                continue;
+            }
+
+            lastFrame = time.GetUtcNow();
             // Taken even with nobody watching, so changes do not pile up; a client that connects gets a snapshot.
             var changes = board.TakeChanges();
             if (audience.Count == 0)
