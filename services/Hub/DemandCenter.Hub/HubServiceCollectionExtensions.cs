@@ -34,6 +34,7 @@ public static class HubServiceCollectionExtensions
             o.AddFilter<ActionRateLimitFilter>();
         }).AddJsonProtocol(o => o.PayloadSerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull);
         services.AddSingleton<JourneyCommands>();
+        services.AddSingleton<GroupSends>();
         services.AddSellerHub();
         services.AddBoardHub();
         return services;

@@ -37,12 +37,18 @@ public sealed class ScriptedJourney : IAsyncDisposable
     /// <summary>Commands on this prompt get no answer at all.</summary>
     public void Ignore(string promptId) => _ignored[promptId] = true;
 
-    public async Task<PromptMessage> RaiseAsync(string sellerId, string accountId, string role = PromptRoles.Owner, DateTimeOffset? dueBy = null)
+    /// <summary>A new open prompt, not stored or published.</summary>
+    public static PromptMessage Prompt(string sellerId, string accountId, string role = PromptRoles.Owner, DateTimeOffset? dueBy = null)
     {
         var now = DateTimeOffset.UtcNow;
-        var prompt = new PromptMessage(Guid.NewGuid().ToString(), 0, sellerId, accountId, accountId, "kim@" + accountId, PromptActions.Call, role, 50,
+        return new PromptMessage(Guid.NewGuid().ToString(), 0, sellerId, accountId, accountId, "kim@" + accountId, PromptActions.Call, role, 50,
             dueBy ?? now.AddHours(4), new TimeWindow(now, now.AddHours(1)), "Kim viewed pricing twice today; call about plans.",
             [new EvidenceItem(Guid.NewGuid().ToString(), "web.page.viewed", "web", now, "Viewed /pricing")], BuyingJobs.SupplierSelection, now, PromptStatus.Open);
+    }
+
+    public async Task<PromptMessage> RaiseAsync(string sellerId, string accountId, string role = PromptRoles.Owner, DateTimeOffset? dueBy = null)
+    {
+        var prompt = Prompt(sellerId, accountId, role, dueBy);
         prompt = prompt with { Sequence = await WriteAsync(prompt, insert: true) };
         await _infra.PublishAsync(Topics.Prompts, accountId, ContractJson.Serialize(prompt),
             new Headers().AddString(MessageHeaders.MessageType, MessageHeaders.PromptRaisedType));

@@ -1,3 +1,4 @@
+using DemandCenter.Hub.Sellers;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -15,6 +16,7 @@ public sealed class BoardBroadcaster(
     PromptLedger ledger,
     SellerLoadCalculator load,
     BoardAudience audience,
+    GroupSends pushes,
     IHubContext<BoardHub, IBoardClient> hub,
     IOptions<HubOptions> options,
     TimeProvider time) : BackgroundService
@@ -45,14 +47,14 @@ public sealed class BoardBroadcaster(
             var clients = hub.Clients.Group(BoardHub.Group);
             if (changes.Count > 0)
             {
-                await clients.AccountsChanged(changes);
+                await pushes.TrackAsync(clients.AccountsChanged(changes), stoppingToken);
             }
 
             var now = time.GetUtcNow();
             var versions = (ledger.Version, board.FlowVersion);
             if ((versions != sent && now - lastLoad >= o.LoadMinInterval) || now - lastLoad >= o.LoadMaxInterval)
             {
-                await clients.LoadChanged(load.Compute());
+                await pushes.TrackAsync(clients.LoadChanged(load.Compute()), stoppingToken);
                 lastLoad = now;
                 sent = versions;
             }

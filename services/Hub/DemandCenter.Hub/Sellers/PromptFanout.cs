@@ -19,6 +19,7 @@ public sealed class PromptFanout(
     IHubContext<SellerHub, ISellerClient> hub,
     JourneyCommands commands,
     PromptLedger ledger,
+    GroupSends pushes,
     ILogger<PromptFanout> logger)
     : BatchConsumer(clients, logger)
 {
@@ -56,8 +57,8 @@ public sealed class PromptFanout(
             }
         }
 
-        // Group sends only queue onto each connection; waiting for them together keeps the batch's order per connection.
-        await Task.WhenAll(sends);
+        await pushes.TrackAsync(Task.WhenAll(sends), ct);
+        // Handed to the connections (their writes may still be under way: see GroupSends).
         var now = DateTime.UtcNow;
         foreach (var message in batch)
         {
