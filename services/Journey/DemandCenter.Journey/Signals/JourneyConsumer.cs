@@ -103,6 +103,7 @@ public sealed class JourneyConsumer(
             states[id] = events.Aggregate(state, JourneyDecider.Evolve);
         }
 
+        await store.PrepareAsync(decided.Values.SelectMany(d => d.Events), ct);
         foreach (var (accountId, (from, events)) in decided.Where(d => d.Value.Events.Count > 0))
         {
             session.Append(JourneyEventTypes.StreamId(accountId), from, events);
