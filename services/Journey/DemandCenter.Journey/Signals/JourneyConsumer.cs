@@ -77,7 +77,9 @@ public sealed class JourneyConsumer(
         var known = signalIds.Count == 0 ? [] : await session.KnownAsync(signalIds, ct);
         // Add also drops repeats within the batch.
         var fresh = inputs.Where(i => i.SignalId is not { } id || known.Add(id)).ToList();
-        var states = await LoadAsync(tx, accountIds, ct);
+        var loaded = await LoadAsync(tx, accountIds, ct);
+        var states = loaded.ToDictionary(kv => kv.Key, kv => kv.Value.State, StringComparer.Ordinal);
+        var loadedCards = states.Values.ToDictionary(s => s.AccountId, s => Card(s, time.GetUtcNow()), StringComparer.Ordinal);
         var (team, topRevenue) = await teams.CurrentAsync(playbook.TopAccounts.RevenueTopShare, ct);
         var model = await transitions.CurrentAsync(ct);
 
@@ -102,22 +104,24 @@ public sealed class JourneyConsumer(
             states[id] = events.Aggregate(state, JourneyDecider.Evolve);
         }
 
+        await store.PrepareAsync(decided.Values.SelectMany(d => d.Events), ct);
         foreach (var (accountId, (from, events)) in decided.Where(d => d.Value.Events.Count > 0))
         {
             session.Append(JourneyEventTypes.StreamId(accountId), from, events);
             DemandMetrics.EventsAppended.Add(events.Count);
         }
 
+        await PublishRaisedAsync(session, tx, outcomes, states, ct);
         foreach (var (input, events, before) in outcomes)
         {
-            await PublishPromptChangesAsync(session, tx, input, events, before, states[input.Command.AccountId], ct);
+            await PublishPromptChangesAsync(session, tx, input, events, before, ct);
         }
 
         var now = time.GetUtcNow();
         var changed = decided.Keys.Select(id => states[id]).ToList();
-        var rows = changed.Select(s => Row(s, now, team, model, topRevenue)).ToList();
+        var rows = changed.Select(s => Row(s, AccountProjection.SnapshotDue(s, loaded.GetValueOrDefault(s.AccountId)?.SnapshotVersion ?? 0), now, team, model, topRevenue)).ToList();
         await accounts.SaveAsync(tx, rows, ct);
-        foreach (var row in rows)
+        foreach (var row in rows.Where(r => BoardCards.Moved(loadedCards.GetValueOrDefault(r.State.AccountId), r.Card)))
         {
             session.Enqueue(new OutboxMessage(Contracts.Topics.Board, row.State.AccountId, ContractJson.Serialize(row.Card), new Dictionary<string, string>()));
         }
@@ -131,13 +135,13 @@ public sealed class JourneyConsumer(
         await session.CommitAsync(ct);
 
         // Only what is committed becomes hot state; a failed batch leaves the cache as it was before it.
-        hot.Put(changed);
+        hot.Put(rows.Select(r => new LoadedAccount(r.State, r.WithState ? r.State.Version : loaded.GetValueOrDefault(r.State.AccountId)?.SnapshotVersion ?? 0)));
         teams.Remember(team);
     }
 
-    private async Task<Dictionary<string, AccountJourney>> LoadAsync(Npgsql.NpgsqlTransaction tx, IReadOnlyList<string> accountIds, CancellationToken ct)
+    private async Task<Dictionary<string, LoadedAccount>> LoadAsync(Npgsql.NpgsqlTransaction tx, IReadOnlyList<string> accountIds, CancellationToken ct)
     {
-        var states = new Dictionary<string, AccountJourney>(StringComparer.Ordinal);
+        var states = new Dictionary<string, LoadedAccount>(StringComparer.Ordinal);
         var cold = new List<string>();
         foreach (var id in accountIds)
         {
@@ -151,7 +155,7 @@ public sealed class JourneyConsumer(
             }
         }
 
-        foreach (var (id, state) in await accounts.LoadAsync(tx, cold, ct))
+        foreach (var (id, state) in await accounts.LoadAsync(tx.Connection!, tx, cold, ct))
         {
             states[id] = state;
         }
@@ -159,30 +163,41 @@ public sealed class JourneyConsumer(
         return states;
     }
 
-    private AccountRow Row(AccountJourney state, DateTimeOffset now, Domain.Model.Team team, TransitionModel model, decimal? topRevenue)
+    private BoardCard Card(AccountJourney state, DateTimeOffset now) =>
+        BoardCards.Of(state, directory.Profile(state.AccountId).With(state.Overrides), Scoring.Of(state, now, playbook));
+
+    private AccountRow Row(AccountJourney state, bool withState, DateTimeOffset now, Domain.Model.Team team, TransitionModel model, decimal? topRevenue)
     {
         var profile = directory.Profile(state.AccountId).With(state.Overrides);
         var context = new JourneyContext(directory.Profile(state.AccountId), playbook, team, model, topRevenue, time);
-        return new AccountRow(state, BoardCards.Of(state, profile, Scoring.Of(state, now, playbook)), JourneyDecider.NextCheck(state, context), profile.AnnualRevenue);
+        return new AccountRow(state, withState, BoardCards.Of(state, profile, Scoring.Of(state, now, playbook)), JourneyDecider.NextCheck(state, context), profile.AnnualRevenue);
     }
 
-    /// <summary>Writes the prompts read model for each prompt event and queues what the Hub pushes: new prompts and updates.</summary>
-    private async Task PublishPromptChangesAsync(EventSession session, Npgsql.NpgsqlTransaction tx, JourneyInput input, IReadOnlyList<JourneyEvent> events, AccountJourney before, AccountJourney after, CancellationToken ct)
+    /// <summary>The batch's new prompts: one insert for all of them, then one outbox message each.</summary>
+    private async Task PublishRaisedAsync(EventSession session, Npgsql.NpgsqlTransaction tx, IEnumerable<(JourneyInput Input, IReadOnlyList<JourneyEvent> Events, AccountJourney Before)> outcomes, Dictionary<string, AccountJourney> states, CancellationToken ct)
     {
-        var profile = directory.Profile(after.AccountId).With(after.Overrides);
+        var raised = new List<PromptMessage>();
+        foreach (var prompt in outcomes.SelectMany(o => o.Events).OfType<PromptRaised>())
+        {
+            var after = states[prompt.AccountId];
+            var evidence = prompt.EvidenceSignalIds.Select(id => after.Recent.LastOrDefault(r => r.SignalId == id)).OfType<RecentSignal>()
+                .Select(r => new EvidenceItem(r.SignalId.ToString(), r.Type, r.Channel, r.OccurredAt, $"{Rules.NameOf(r.ContactId)}: {r.Summary ?? r.Type}"))
+                .ToList();
+            raised.Add(PromptProjection.Message(prompt, directory.Profile(prompt.AccountId).With(after.Overrides).Name, evidence));
+            DemandMetrics.PromptsRaised.Add(1, new KeyValuePair<string, object?>("action", prompt.Action));
+        }
+
+        foreach (var message in await prompts.AddAsync(tx, raised, ct))
+        {
+            session.Enqueue(PromptMessages.Raised(message));
+        }
+    }
+
+    /// <summary>Writes the prompts read model for each change to a prompt and queues the update the Hub pushes (or the refusal it answers).</summary>
+    private async Task PublishPromptChangesAsync(EventSession session, Npgsql.NpgsqlTransaction tx, JourneyInput input, IReadOnlyList<JourneyEvent> events, AccountJourney before, CancellationToken ct)
+    {
         foreach (var e in events)
         {
-            if (e is PromptRaised raised)
-            {
-                var evidence = raised.EvidenceSignalIds.Select(id => after.Recent.LastOrDefault(r => r.SignalId == id)).OfType<RecentSignal>()
-                    .Select(r => new EvidenceItem(r.SignalId.ToString(), r.Type, r.Channel, r.OccurredAt, $"{Rules.NameOf(r.ContactId)}: {r.Summary ?? r.Type}"))
-                    .ToList();
-                var message = await prompts.AddAsync(tx, raised, profile.Name, evidence, ct);
-                session.Enqueue(PromptMessages.Raised(message));
-                DemandMetrics.PromptsRaised.Add(1, new KeyValuePair<string, object?>("action", raised.Action));
-                continue;
-            }
-
             var change = PromptChanges.Of(e, before);
             if (change is null)
             {
