@@ -5,63 +5,183 @@ using Microsoft.Playwright;
 
 namespace DemandCenter.EndToEnd.Tests;
 
-/// <summary>A seller signs in on the inbox page in headless Chromium and sees a prompt arrive by push.</summary>
-public sealed class SellerInboxTests(DemandTestHost host, Browser browser) : IClassFixture<DemandTestHost>, IClassFixture<Browser>
+/// <summary>The seller inbox in headless Chromium: prompts by push, actions confirmed by the server, catch-up, isolation.</summary>
+[Collection(ScreensCollection.Name)]
+public sealed class SellerInboxTests(NoCooldownHost host, Browser browser) : ScreenTests(host, browser)
 {
-    private const float Timeout = 30_000;
-
-    private async Task<IPage> SignInAsync(string sub)
-    {
-        var context = await browser.Instance.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(Timeout);
-        await page.GotoAsync(host.BaseUrl + "/");
-        await page.GetByLabel("Who are you?").SelectOptionAsync(sub);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Assertions.Expect(page.Locator("#connection")).ToHaveTextAsync("connected", new() { Timeout = Timeout });
-        return page;
-    }
-
     [Fact]
     public async Task The_owner_sees_the_prompt_for_a_pricing_view_appear_and_another_seller_does_not()
     {
         var ana = await SignInAsync("ana");
         var ben = await SignInAsync("ben");
-        var id = Guid.NewGuid().ToString("n");
-        var benId = Guid.NewGuid().ToString("n");
+        var kim = NewContact("acme.com");
+        var hank = NewContact("globex.com");
 
+        // Through the HTTP collector, as a marketing system would publish.
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/signals")
         {
-            Content = new StringContent(Encoding.UTF8.GetString(CloudEvents.PageViewed(id, "kim@acme.com", "/pricing")), Encoding.UTF8),
+            Content = new StringContent(Encoding.UTF8.GetString(CloudEvents.PageViewed(Guid.NewGuid().ToString("n"), kim, "/pricing")), Encoding.UTF8),
         };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/cloudevents+json");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", host.ApiKey);
-        (await host.Http.SendAsync(request)).StatusCode.ShouldBe(System.Net.HttpStatusCode.Accepted);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Host.ApiKey);
+        (await Host.Http.SendAsync(request)).StatusCode.ShouldBe(System.Net.HttpStatusCode.Accepted);
 
-        var card = ana.Locator(".prompt", new() { HasText = "kim@acme.com" });
-        await Assertions.Expect(card).ToBeVisibleAsync(new() { Timeout = Timeout });
+        var card = PromptOf(ana, kim);
+        await Assertions.Expect(card).ToBeVisibleAsync();
         await Assertions.Expect(card.Locator(".action")).ToHaveTextAsync("pricing consult");
         await Assertions.Expect(card.Locator(".account")).ToHaveTextAsync("Acme");
         await Assertions.Expect(card.Locator(".reason")).ToContainTextAsync("viewed the pricing page");
-        await ana.ScreenshotAsync(new() { Path = Path.Combine(Browser.ArtifactsDir, "seller-inbox.png"), FullPage = true });
+        await card.Locator(".evidence summary").ClickAsync();
+        await Assertions.Expect(card.Locator(".evidence li")).ToContainTextAsync("web");
 
         // Ben's own prompt proves his page is live; Ana's prompt must never have reached it.
-        await host.PublishAsync(Contracts.Topics.SignalsWeb, "globex.com", CloudEvents.PageViewed(benId, "hank@globex.com", "/pricing"));
-        await Assertions.Expect(ben.Locator(".prompt", new() { HasText = "hank@globex.com" })).ToBeVisibleAsync(new() { Timeout = Timeout });
-        await Assertions.Expect(ben.Locator(".prompt", new() { HasText = "Acme" })).ToHaveCountAsync(0);
+        await ViewAsync(hank, "/pricing");
+        await Assertions.Expect(PromptOf(ben, hank)).ToBeVisibleAsync();
+        await Assertions.Expect(ben.Locator(".prompt", new() { HasText = kim })).ToHaveCountAsync(0);
     }
 
     [Fact]
     public async Task A_prompt_raised_before_sign_in_is_shown_by_catch_up()
     {
-        var id = Guid.NewGuid().ToString("n");
-        await host.PublishAsync(Contracts.Topics.SignalsWeb, "soylent.co.uk", CloudEvents.PageViewed(id, "sam@soylent.co.uk", "/pricing"));
+        var sam = NewContact("soylent.co.uk");
+        await Host.WaitUntilRecordedAsync(await ViewAsync(sam, "/pricing"));
         await Wait.UntilAsync(
-            async () => await host.ScalarAsync<long>("SELECT count(*) FROM demand.prompts WHERE account_id = 'soylent.co.uk'") > 0,
+            async () => await Host.ScalarAsync<long>("SELECT count(*) FROM demand.prompts WHERE payload->>'contactId' = @c", ("c", sam)) > 0,
             TimeSpan.FromSeconds(30), "the prompt to be stored");
 
         var ana = await SignInAsync("ana");
 
-        await Assertions.Expect(ana.Locator(".prompt", new() { HasText = "Soylent" })).ToBeVisibleAsync(new() { Timeout = Timeout });
+        await Assertions.Expect(PromptOf(ana, sam)).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task A_seller_accepts_a_prompt_then_completes_it_with_an_outcome_and_the_server_records_both()
+    {
+        var ana = await SignInAsync("ana");
+        var lee = NewContact("acme.com");
+        await ViewAsync(lee, "/pricing");
+        var card = PromptOf(ana, lee);
+        await Assertions.Expect(card).ToBeVisibleAsync();
+        var promptId = await card.GetAttributeAsync("data-prompt-id");
+
+        await card.GetByRole(AriaRole.Button, new() { Name = "Accept" }).ClickAsync();
+        await Assertions.Expect(card).ToHaveAttributeAsync("data-status", "accepted");
+        (await StatusInStoreAsync(promptId!)).ShouldBe("accepted");
+        await ScreenshotAsync(ana, "seller-inbox");
+
+        await card.GetByRole(AriaRole.Button, new() { Name = "Complete…" }).ClickAsync();
+        await card.GetByLabel("Outcome").SelectOptionAsync("meeting_booked");
+        await card.GetByRole(AriaRole.Button, new() { Name = "Complete", Exact = true }).ClickAsync();
+
+        await Assertions.Expect(card).ToHaveCountAsync(0);
+        await ana.Locator("details.closed > summary").ClickAsync();
+        await Assertions.Expect(ana.Locator("#closed-prompts .prompt", new() { HasText = lee })).ToContainTextAsync("completed: meeting booked");
+        (await StatusInStoreAsync(promptId!)).ShouldBe("completed");
+    }
+
+    [Fact]
+    public async Task Two_tabs_of_one_seller_stay_in_sync_when_one_snoozes_and_the_other_dismisses()
+    {
+        var first = await SignInAsync("ana");
+        var second = await SignInOnAsync(await first.Context.NewPageAsync(), "ana");
+        var mo = NewContact("acme.com");
+        await ViewAsync(mo, "/pricing");
+        await Assertions.Expect(PromptOf(first, mo)).ToBeVisibleAsync();
+        await Assertions.Expect(PromptOf(second, mo)).ToBeVisibleAsync();
+
+        var card = PromptOf(first, mo);
+        await card.GetByRole(AriaRole.Button, new() { Name = "Snooze…" }).ClickAsync();
+        await card.GetByRole(AriaRole.Button, new() { Name = "4 hours" }).ClickAsync();
+        await card.GetByRole(AriaRole.Button, new() { Name = "Snooze", Exact = true }).ClickAsync();
+        await Assertions.Expect(card).ToHaveAttributeAsync("data-status", "snoozed");
+        // The other tab learns it from the server's push, not from the first tab: within a second of the confirmation.
+        await Assertions.Expect(PromptOf(second, mo)).ToHaveAttributeAsync("data-status", "snoozed", new() { Timeout = 1_000 });
+
+        var other = PromptOf(second, mo);
+        await other.GetByRole(AriaRole.Button, new() { Name = "Dismiss…" }).ClickAsync();
+        await other.GetByLabel("Reason").SelectOptionAsync("bad_timing");
+        await other.GetByRole(AriaRole.Button, new() { Name = "Dismiss", Exact = true }).ClickAsync();
+        await Assertions.Expect(other).ToHaveCountAsync(0);
+        await Assertions.Expect(PromptOf(first, mo)).ToHaveCountAsync(0, new() { Timeout = 1_000 });
+    }
+
+    [Fact]
+    public async Task Prompts_raised_during_a_forced_disconnect_arrive_by_catch_up_on_reconnect()
+    {
+        var blocked = false;
+        IWebSocketRoute? current = null;
+        var ana = await SignInAsync("ana", prepare: context => context.RouteWebSocketAsync("**/hubs/sellers**", async ws =>
+        {
+            // While "the laptop is closed" every attempt is cut at once; otherwise the page talks to the real hub.
+            if (Volatile.Read(ref blocked))
+            {
+                await ws.CloseAsync();
+                return;
+            }
+
+            ws.ConnectToServer();
+            Volatile.Write(ref current, ws);
+        }));
+        var warmup = NewContact("acme.com");
+        await ViewAsync(warmup, "/pricing");
+        await Assertions.Expect(PromptOf(ana, warmup)).ToBeVisibleAsync();
+
+        Volatile.Write(ref blocked, true);
+        await ana.Context.SetOfflineAsync(true);
+        await Volatile.Read(ref current)!.CloseAsync(new() { Code = 1006 });
+        await Assertions.Expect(ana.Locator("#connection")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^(reconnecting|offline)$"));
+        var night = new[] { NewContact("acme.com"), NewContact("initech.com") };
+        foreach (var contact in night)
+        {
+            await Host.WaitUntilRecordedAsync(await ViewAsync(contact, "/pricing"));
+        }
+
+        await Wait.UntilAsync(
+            async () => await Host.ScalarAsync<long>("SELECT count(*) FROM demand.prompts WHERE payload->>'contactId' = ANY(@c)", ("c", night)) == night.Length,
+            TimeSpan.FromSeconds(30), "the night's prompts to be stored");
+        await Assertions.Expect(PromptOf(ana, night[0])).ToHaveCountAsync(0);
+        await ScreenshotAsync(ana, "seller-inbox-offline");
+
+        Volatile.Write(ref blocked, false);
+        await ana.Context.SetOfflineAsync(false);
+
+        await Assertions.Expect(ana.Locator("#connection")).ToHaveTextAsync("connected");
+        foreach (var contact in night)
+        {
+            await Assertions.Expect(PromptOf(ana, contact)).ToBeVisibleAsync();
+            await Assertions.Expect(PromptOf(ana, contact).Locator(".missed-badge")).ToBeVisibleAsync();
+        }
+
+        await Assertions.Expect(ana.Locator("#notice")).ToContainTextAsync("arrived while you were away");
+        await Assertions.Expect(PromptOf(ana, warmup)).ToHaveCountAsync(1);
+    }
+
+    [Fact]
+    public async Task A_seller_never_sees_another_sellers_prompt_and_the_server_refuses_a_forged_action_on_it()
+    {
+        var ana = await SignInAsync("ana");
+        var ben = await SignInAsync("ben");
+        var ivy = NewContact("globex.com");
+        var gus = NewContact("acme.com");
+        await ViewAsync(ivy, "/pricing");
+        await ViewAsync(gus, "/pricing");
+        await Assertions.Expect(PromptOf(ben, ivy)).ToBeVisibleAsync();
+        await Assertions.Expect(PromptOf(ana, gus)).ToBeVisibleAsync();
+        await Assertions.Expect(ana.Locator(".prompt", new() { HasText = ivy })).ToHaveCountAsync(0);
+        var bensPrompt = await PromptOf(ben, ivy).GetAttributeAsync("data-prompt-id");
+
+        // Ana's own token, Ben's prompt id: what a tampered client would send.
+        await using (var forger = await HubTestClient.ConnectAsync(Host.BaseUrl, "/hubs/sellers", await Host.TokenAsync("ana")))
+        {
+            var refused = await Should.ThrowAsync<HubInvocationException>(() => forger.InvokeAsync("accept", bensPrompt));
+            refused.Message.ShouldContain("not your prompt", Case.Insensitive);
+        }
+
+        (await StatusInStoreAsync(bensPrompt!)).ShouldBe("open");
+        await Assertions.Expect(PromptOf(ben, ivy)).ToHaveAttributeAsync("data-status", "open");
+
+        // A seller's route to the board leads back to the inbox.
+        await ana.GotoAsync(Host.BaseUrl + "/#/board");
+        await Assertions.Expect(ana).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("#/inbox$"));
     }
 }

@@ -11,6 +11,7 @@ export function relative(iso: string | undefined, now = Date.now()): string {
   if (!iso) return "—";
   const minutes = Math.round((new Date(iso).getTime() - now) / 60_000);
   const abs = Math.abs(minutes);
+  if (abs < 1) return "just now";
   const amount = abs < 60 ? `${abs} min` : abs < 48 * 60 ? `${Math.round(abs / 60)} h` : `${Math.round(abs / 1440)} d`;
   return minutes >= 0 ? `in ${amount}` : `${amount} ago`;
 }

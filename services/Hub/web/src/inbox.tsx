@@ -53,17 +53,20 @@ export function Inbox({ session, onSignOut, onRefused }: InboxProps) {
   const closed = store.closed();
   return (
     <Shell session={session} title="Prompts" connection={state} onSignOut={onSignOut}>
-      <p class="summary"><span id="count">{active.length}</span> open prompts</p>
+      <p class="summary"><span id="count">{active.length}</span> open prompt{active.length === 1 ? "" : "s"}</p>
+      {state !== "connected" && state !== "connecting" && (
+        <p class="banner" role="note">{state === "offline" ? "Offline." : "Reconnecting…"} Actions wait until the connection is back; prompts that arrive meanwhile are fetched then.</p>
+      )}
       <p id="notice" class="notice" role="status" aria-live="polite">{notice}</p>
       {active.length === 0 && <p id="empty">No prompts yet. They arrive here the moment a buyer's signals call for you.</p>}
       <ul id="prompts" class="prompts" aria-label="Prompts">
-        {active.map((p) => <PromptCard key={p.promptId} prompt={p} me={session.sub} missed={store.missed.has(p.promptId)} act={act} />)}
+        {active.map((p) => <PromptCard key={p.promptId} prompt={p} me={session.sub} missed={store.missed.has(p.promptId)} online={state === "connected"} act={act} />)}
       </ul>
       {closed.length > 0 && (
         <details class="closed">
           <summary>Closed recently ({closed.length})</summary>
           <ul id="closed-prompts" class="prompts" aria-label="Closed prompts">
-            {closed.map((p) => <PromptCard key={p.promptId} prompt={p} me={session.sub} missed={false} act={act} />)}
+            {closed.map((p) => <PromptCard key={p.promptId} prompt={p} me={session.sub} missed={false} online={state === "connected"} act={act} />)}
           </ul>
         </details>
       )}
@@ -73,9 +76,10 @@ export function Inbox({ session, onSignOut, onRefused }: InboxProps) {
 
 type Panel = "none" | "snooze" | "dismiss" | "complete";
 
-function PromptCard({ prompt: p, me, missed, act }: { prompt: Prompt; me: string; missed: boolean; act: Act }) {
+function PromptCard({ prompt: p, me, missed, online, act }: { prompt: Prompt; me: string; missed: boolean; online: boolean; act: Act }) {
   const [panel, setPanel] = useState<Panel>("none");
-  const [busy, setBusy] = useState(false);
+  const [sending, setBusy] = useState(false);
+  const busy = sending || !online;
   const [error, setError] = useState("");
   const id = p.promptId;
   const active = p.status === "open" || p.status === "accepted" || p.status === "snoozed";
@@ -96,7 +100,7 @@ function PromptCard({ prompt: p, me, missed, act }: { prompt: Prompt; me: string
   const toggle = (which: Panel) => setPanel(panel === which ? "none" : which);
   return (
     <li class={`prompt priority-${p.priority} status-${p.status}${missed ? " missed" : ""}`} data-prompt-id={id} data-sequence={p.sequence}
-      data-status={p.status} aria-labelledby={`h-${id}`} aria-busy={busy}>
+      data-status={p.status} aria-labelledby={`h-${id}`} aria-busy={sending}>
       <div class="prompt-head" id={`h-${id}`}>
         <span class="action">{label(p.action)}</span>
         <a class="account" href={`#/accounts/${encodeURIComponent(p.accountId)}`}>{p.accountName}</a>
@@ -129,7 +133,7 @@ function PromptCard({ prompt: p, me, missed, act }: { prompt: Prompt; me: string
       {panel === "snooze" && <SnoozeForm busy={busy} onSubmit={(until) => void run("snooze", id, until)} />}
       {panel === "dismiss" && <ChoiceForm name="Dismiss" legend="Why dismiss it?" field="Reason" options={DISMISS_REASONS} busy={busy} onSubmit={(v) => void run("dismiss", id, v)} />}
       {panel === "complete" && <ChoiceForm name="Complete" legend="What came of it?" field="Outcome" options={OUTCOMES} busy={busy} onSubmit={(v) => void run("complete", id, v)} />}
-      {busy && <p class="pending">Waiting for the server to confirm…</p>}
+      {sending && <p class="pending">Waiting for the server to confirm…</p>}
       {error && <p class="error" role="alert">{error}</p>}
     </li>
   );

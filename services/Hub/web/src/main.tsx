@@ -60,4 +60,6 @@ function App() {
   }
 }
 
-render(<App />, document.getElementById("app")!);
+const root = document.getElementById("app")!;
+root.replaceChildren(); // the static "Loading…" placeholder
+render(<App />, root);

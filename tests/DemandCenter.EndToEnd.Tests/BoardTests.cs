@@ -1,0 +1,80 @@
+using DemandCenter.Testing;
+using Microsoft.Playwright;
+
+namespace DemandCenter.EndToEnd.Tests;
+
+/// <summary>The live journey board in headless Chromium: cards move with an account's focus, and work is redeployed from it.</summary>
+[Collection(ScreensCollection.Name)]
+public sealed class BoardTests(NoCooldownHost host, Browser browser) : ScreenTests(host, browser)
+{
+    private static ILocator CardIn(IPage page, string job, string accountId) =>
+        page.Locator($".column[data-job='{job}'] .card[data-account-id='{accountId}']");
+
+    [Fact]
+    public async Task A_card_moves_to_the_new_focus_column_when_a_signal_changes_the_accounts_focus()
+    {
+        var olga = await SignInAsync("olga");
+        await Assertions.Expect(olga).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("#/board$"));
+        var account = NewAccount("move");
+        var buyer = "pat@" + account;
+
+        await ViewAsync(buyer, "/blog/why-now");
+        await Assertions.Expect(CardIn(olga, "problem_identification", account)).ToBeVisibleAsync();
+        var before = await olga.Locator(".column[data-job='supplier_selection'] .column-count").TextContentAsync();
+
+        await ViewAsync(buyer, "/pricing");
+
+        var moved = CardIn(olga, "supplier_selection", account);
+        await Assertions.Expect(moved).ToBeVisibleAsync();
+        await Assertions.Expect(CardIn(olga, "problem_identification", account)).ToHaveCountAsync(0);
+        await Assertions.Expect(moved).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("\\bmoved\\b"));
+        await Assertions.Expect(olga.Locator(".column[data-job='supplier_selection'] .column-count")).Not.ToHaveTextAsync(before!);
+        await Assertions.Expect(olga.Locator("#flow")).ToContainTextAsync("problem identification → supplier selection");
+        await ScreenshotAsync(olga, "board");
+    }
+
+    [Fact]
+    public async Task The_filters_keep_only_the_accounts_of_the_chosen_territory()
+    {
+        await ViewAsync(NewContact("acme.com"), "/docs/api");
+        await ViewAsync(NewContact("hooli.com"), "/docs/api");
+        var olga = await SignInAsync("olga");
+        await Assertions.Expect(olga.Locator(".card[data-account-id='acme.com']")).ToBeVisibleAsync();
+        await Assertions.Expect(olga.Locator(".card[data-account-id='hooli.com']")).ToBeVisibleAsync();
+
+        await olga.GetByLabel("Territory").SelectOptionAsync("emea");
+
+        await Assertions.Expect(olga.Locator(".card[data-account-id='hooli.com']")).ToHaveCountAsync(0);
+        await Assertions.Expect(olga.Locator(".card[data-account-id='acme.com']")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task An_orchestrator_reassigns_a_prompt_then_the_account_from_the_board()
+    {
+        var olga = await SignInAsync("olga");
+        var ben = await SignInAsync("ben");
+        var ana = await SignInAsync("ana");
+        var alice = NewContact("umbrella.com");
+        await ViewAsync(alice, "/pricing");
+        await Assertions.Expect(PromptOf(ben, alice)).ToBeVisibleAsync();
+        var promptId = await PromptOf(ben, alice).GetAttributeAsync("data-prompt-id");
+
+        await olga.Locator(".card[data-account-id='umbrella.com'] .card-button").ClickAsync();
+        var dialog = olga.GetByRole(AriaRole.Dialog);
+        await Assertions.Expect(dialog).ToBeVisibleAsync();
+        var row = dialog.Locator($"li[data-prompt-id='{promptId}']");
+        await row.GetByLabel("Reassign this prompt to").SelectOptionAsync("ana");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Reassign" }).ClickAsync();
+        await Assertions.Expect(dialog.GetByRole(AriaRole.Status)).ToContainTextAsync("confirmed");
+
+        // Moved everywhere it is shown: gone from Ben's inbox, arrived in Ana's.
+        await Assertions.Expect(PromptOf(ana, alice)).ToBeVisibleAsync();
+        await Assertions.Expect(PromptOf(ben, alice)).ToHaveCountAsync(0);
+
+        await dialog.GetByLabel("Reassign the account to").SelectOptionAsync("ana");
+        await dialog.Locator("form#reassign-account, form:has(#reassign-account)").GetByRole(AriaRole.Button, new() { Name = "Reassign" }).ClickAsync();
+        await Assertions.Expect(dialog.GetByRole(AriaRole.Status)).ToContainTextAsync("Account moved to ana");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
+        await Assertions.Expect(olga.Locator(".card[data-account-id='umbrella.com'] .card-meta").First).ToContainTextAsync("ana");
+    }
+}
