@@ -71,7 +71,7 @@ export class BoardStore {
    * (previousFocusJob -> focusJob at focusChangedAt), which undercounts an account that moved twice.
    */
   flow(now = Date.now()): FlowEntry[] {
-    if (this.load?.flow) return [...this.load.flow].sort((a, b) => b.count - a.count);
+    if (this.load) return [...this.load.flow].sort((a, b) => b.count - a.count);
     const counts = new Map<string, FlowEntry>();
     for (const c of this.cards.values()) {
       if (!c.focusChangedAt || !c.focusJob || now - new Date(c.focusChangedAt).getTime() > HOUR_MS) continue;

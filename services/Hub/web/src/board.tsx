@@ -5,7 +5,7 @@ import { LiveConnection, hubErrorMessage, type ConnectionState } from "./hub";
 import { Shell } from "./layout";
 import { label, relative, urgencyBand } from "./format";
 import type { Session } from "./session";
-import { BUYING_JOBS, type BoardCard, type BoardLoad, type GroupLoad, type Prompt, type RosterPerson, type SellerLoad } from "./types";
+import { BUYING_JOBS, type AccountReassigned, type BoardCard, type BoardLoad, type GroupLoad, type Prompt, type PromptUpdate, type RosterPerson, type SellerLoad } from "./types";
 
 interface BoardProps { session: Session; onSignOut: () => void; onRefused: (status: number) => void; }
 
@@ -94,7 +94,8 @@ export function Board({ session, onSignOut, onRefused }: BoardProps) {
           <LoadPanel load={store.load} />
         </aside>
       </div>
-      {open && <AccountDialog session={session} accountId={open} card={store.cards.get(open)} load={store.load} live={live.current!} onClose={() => setOpen(undefined)} />}
+      {open && <AccountDialog session={session} accountId={open} card={store.cards.get(open)} load={store.load} live={live.current!}
+        onCard={(c) => { if (store.changed([c])) schedule(); }} onClose={() => setOpen(undefined)} />}
     </Shell>
   );
 }
@@ -138,67 +139,74 @@ function FlowPanel({ flow }: { flow: { from?: string; to: string; count: number 
   );
 }
 
-const demandOf = (g: GroupLoad) => g.demand ?? g.open ?? 0;
+const activeOf = (s: SellerLoad) => s.active ?? s.open + s.accepted + s.snoozed;
 
 function LoadPanel({ load }: { load: BoardLoad | undefined }) {
   if (!load) return <section class="panel" id="load" aria-label="Seller load"><h2>Seller load</h2><p class="muted">Waiting for load figures…</p></section>;
-  const sellers = [...(load.sellers ?? [])].sort((a, b) => b.open / Math.max(1, b.capacity) - a.open / Math.max(1, a.capacity));
-  const groups = load.roles ?? load.pools ?? [];
-  const short = [...groups, ...(load.territories ?? [])].filter((g) => demandOf(g) > g.capacity);
+  const sellers = [...load.sellers].sort((a, b) => activeOf(b) / Math.max(1, b.capacity) - activeOf(a) / Math.max(1, a.capacity));
+  const short = [...load.roles.map((g) => ["role", g] as const), ...load.territories.map((g) => ["territory", g] as const)]
+    .filter(([, g]) => g.active > g.capacity);
   return (
     <section class="panel" id="load" aria-labelledby="load-title">
       <h2 id="load-title">Seller load</h2>
+      <p class="muted" id="load-totals">{load.active} active prompts · {load.unassigned} unassigned in pools · <span class={load.overdue ? "overdue" : ""}>{load.overdue} overdue</span></p>
       {short.length > 0 && (
         <div class="shortfall" role="note">
           <strong>Demand over capacity:</strong>
-          <ul>{short.map((g) => <li>{label(g.role ?? g.territory ?? g.key)}: {demandOf(g)} open for {g.capacity}</li>)}</ul>
+          <ul>{short.map(([kind, g]) => <li>{kind} {label(g.key)}: {g.active} active for a capacity of {g.capacity}{g.sellers === 0 ? " (no sellers)" : ""}</li>)}</ul>
         </div>
       )}
       <table class="load-table" aria-label="Per seller">
-        <thead><tr><th scope="col">Seller</th><th scope="col">Open / capacity</th><th scope="col">Overdue</th></tr></thead>
+        <thead><tr><th scope="col">Seller</th><th scope="col">Active / capacity</th><th scope="col">Overdue</th></tr></thead>
         <tbody>
           {sellers.map((s) => <SellerRow seller={s} />)}
         </tbody>
       </table>
-      <GroupTable caption="Per role / pool" groups={groups} name={(g) => label(g.role ?? g.key)} />
-      <GroupTable caption="Per territory" groups={load.territories ?? []} name={(g) => label(g.territory ?? g.key)} />
+      <GroupTable caption="Per role / pool" groups={load.roles} />
+      <GroupTable caption="Per territory" groups={load.territories} />
     </section>
   );
 }
 
 function SellerRow({ seller: s }: { seller: SellerLoad }) {
-  const ratio = s.open / Math.max(1, s.capacity);
+  const active = activeOf(s);
+  const ratio = active / Math.max(1, s.capacity);
   return (
     <tr class={ratio > 1 ? "over" : ""} data-seller-id={s.sellerId}>
-      <th scope="row">{s.name ?? s.sellerId}{s.specialty ? <span class="muted"> {label(s.specialty)}</span> : null}</th>
-      <td>
+      <th scope="row">{s.name}{s.specialty ? <span class="muted"> {label(s.specialty)}</span> : null}</th>
+      <td title={`${s.open} open, ${s.accepted} accepted, ${s.snoozed} snoozed`}>
         <span class="meter" aria-hidden="true"><span style={{ width: `${Math.min(100, ratio * 100)}%` }} /></span>
-        {s.open} / {s.capacity}
+        {active} / {s.capacity}
       </td>
       <td class={s.overdue > 0 ? "overdue" : ""}>{s.overdue}</td>
     </tr>
   );
 }
 
-function GroupTable({ caption, groups, name }: { caption: string; groups: GroupLoad[]; name: (g: GroupLoad) => string }) {
+function GroupTable({ caption, groups }: { caption: string; groups: GroupLoad[] }) {
   if (groups.length === 0) return null;
   return (
     <table class="load-table" aria-label={caption}>
       <caption>{caption}</caption>
-      <thead><tr><th scope="col">{caption.replace("Per ", "")}</th><th scope="col">Demand / capacity</th><th scope="col">Unassigned</th></tr></thead>
+      <thead><tr><th scope="col">{caption.replace("Per ", "")}</th><th scope="col">Active / capacity</th><th scope="col">Unassigned</th><th scope="col">Overdue</th></tr></thead>
       <tbody>
         {groups.map((g) => (
-          <tr class={demandOf(g) > g.capacity ? "over" : ""}><th scope="row">{name(g)}</th><td>{demandOf(g)} / {g.capacity}</td><td>{g.unassigned ?? 0}</td></tr>
+          <tr class={g.active > g.capacity ? "over" : ""} data-key={g.key}>
+            <th scope="row">{label(g.key)}</th><td>{g.active} / {g.capacity}</td><td>{g.unassigned}</td><td class={g.overdue ? "overdue" : ""}>{g.overdue}</td>
+          </tr>
         ))}
       </tbody>
     </table>
   );
 }
 
-interface DialogProps { session: Session; accountId: string; card: BoardCard | undefined; load: BoardLoad | undefined; live: LiveConnection; onClose: () => void; }
+interface DialogProps {
+  session: Session; accountId: string; card: BoardCard | undefined; load: BoardLoad | undefined; live: LiveConnection;
+  onCard: (card: BoardCard) => void; onClose: () => void;
+}
 
 /** One account from the board: its open prompts, and moving a prompt or the whole account to another seller. */
-function AccountDialog({ session, accountId, card, load, live, onClose }: DialogProps) {
+function AccountDialog({ session, accountId, card, load, live, onCard, onClose }: DialogProps) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [prompts, setPrompts] = useState<Prompt[] | undefined>();
   const [sellers, setSellers] = useState<{ id: string; name: string }[]>([]);
@@ -220,8 +228,10 @@ function AccountDialog({ session, accountId, card, load, live, onClose }: Dialog
   const run = async (what: string, method: string, ...args: unknown[]) => {
     setBusy(true); setError(""); setMessage("");
     try {
-      const result = await live.invoke<{ rejected?: string } | null>(method, ...args);
-      if (result && typeof result === "object" && "rejected" in result && result.rejected) throw new Error(result.rejected);
+      const result = await live.invoke<PromptUpdate | AccountReassigned>(method, ...args);
+      if ("rejected" in result && result.rejected) throw new Error(result.rejected);
+      // The confirmed card is drawn at once rather than waiting for the next delta frame.
+      if ("card" in result && result.card) onCard(result.card);
       setMessage(`${what}: confirmed.`);
       await refresh();
     } catch (err) {
@@ -273,7 +283,7 @@ function ReassignForm({ id, legend, sellers, busy, onSubmit }: { id: string; leg
 
 /** Sellers one can move work to: the load panel's list, or the demo roster when the panel has none yet. */
 async function sellerChoices(load: BoardLoad | undefined): Promise<{ id: string; name: string }[]> {
-  if (load?.sellers?.length) return load.sellers.map((s) => ({ id: s.sellerId, name: s.name ?? s.sellerId }));
+  if (load?.sellers.length) return load.sellers.map((s) => ({ id: s.sellerId, name: s.name }));
   const r = await fetch("/api/v1/dev/roster");
   if (!r.ok) return [];
   return ((await r.json()) as RosterPerson[]).filter((p) => p.role === "seller").map((p) => ({ id: p.id, name: p.name }));

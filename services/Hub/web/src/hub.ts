@@ -17,6 +17,12 @@ export interface LiveConnectionOptions {
 
 const retryDelay = (attempt: number) => Math.min(10_000, 500 * 2 ** attempt);
 
+/** 401 or 403 when the error is the server refusing the token or the role; retrying will not help. */
+function refusedStatus(err: unknown): number | undefined {
+  const status = (err as { statusCode?: number } | undefined)?.statusCode;
+  return status === 401 || status === 403 ? status : undefined;
+}
+
 /**
  * A hub connection that never gives up: SignalR's automatic reconnect with an unbounded schedule, and a fresh start
  * when the connection closes for good (server restart, a laptop asleep past the reconnect window). The browser's
@@ -32,7 +38,8 @@ export class LiveConnection {
     this.connection = new HubConnectionBuilder()
       // WebSockets only: the one transport that carries the token in its URL, and the one the hub is tuned for.
       .withUrl(options.path, { accessTokenFactory: () => options.session.accessToken, transport: HttpTransportType.WebSockets })
-      .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (ctx) => retryDelay(ctx.previousRetryCount) })
+      // Unbounded, except when the server refuses the token: then the connection closes and start() reports it.
+      .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (ctx) => (refusedStatus(ctx.retryReason) ? null : retryDelay(ctx.previousRetryCount)) })
       .configureLogging(LogLevel.Warning)
       .build();
     options.handlers(this.connection);
@@ -67,8 +74,8 @@ export class LiveConnection {
     try {
       await this.connection.start();
     } catch (err) {
-      const status = (err as { statusCode?: number }).statusCode;
-      if (status === 401 || status === 403) {
+      const status = refusedStatus(err);
+      if (status) {
         this.setState("offline");
         this.options.onRefused(status);
         return;

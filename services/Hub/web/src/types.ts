@@ -25,15 +25,18 @@ export interface BoardCard {
 
 /** Seller load panel (hub method loadChanged, GET /api/v1/board/load). */
 export interface SellerLoad {
-  sellerId: string; name?: string; specialty?: string; territory?: string;
-  open: number; accepted?: number; snoozed?: number; capacity: number; overdue: number;
+  sellerId: string; name: string; specialty?: string; territory?: string;
+  capacity: number; open: number; accepted: number; snoozed: number; overdue: number; active?: number;
 }
-export interface GroupLoad { key?: string; role?: string; territory?: string; demand?: number; open?: number; capacity: number; unassigned?: number; overdue?: number; }
+/** Demand against capacity for a role/pool or a territory; active = prompts in the group, unassigned = waiting in a pool's feed. */
+export interface GroupLoad { key: string; sellers: number; capacity: number; active: number; unassigned: number; overdue: number; shortfall?: number; }
 export interface FlowEntry { from?: string; to: string; count: number; }
 export interface BoardLoad {
-  sellers?: SellerLoad[]; roles?: GroupLoad[]; pools?: GroupLoad[]; territories?: GroupLoad[];
-  flow?: FlowEntry[]; at?: string;
+  at: string; sellers: SellerLoad[]; roles: GroupLoad[]; territories: GroupLoad[]; flow: FlowEntry[];
+  active: number; unassigned: number; overdue: number;
 }
+/** The answer to reassignAccount: the account's card as the board now knows it. */
+export interface AccountReassigned { accountId: string; toSellerId: string; card?: BoardCard; }
 
 export interface RosterPerson { id: string; name: string; role: string; specialty?: string; territory?: string; }
 
