@@ -21,4 +21,29 @@ public sealed record JourneySignal(
 {
     /// <summary>True when the signal happened before its visitor was known and reaches the journey only now.</summary>
     public bool LateAttributed { get; init; }
+
+    /// <summary>What the journey model needs from the type-specific payload (form kind, chat intents, reply kind, meeting mode, CRM fields).</summary>
+    public SignalDetail? Detail { get; init; }
+}
+
+/// <summary>The type-specific facts of a signal that the journey model reads. Only the fields of the signal's type are set.</summary>
+public sealed record SignalDetail
+{
+    public string? FormKind { get; init; }
+    public IReadOnlyList<string>? Intents { get; init; }
+    public string? ChatAuthor { get; init; }
+    public string? ChatOutcome { get; init; }
+    public string? ReplyKind { get; init; }
+    public string? MeetingMode { get; init; }
+    public string? MeetingSellerId { get; init; }
+
+    /// <summary>Meeting attendees' emails (lower-cased): they join the buying group. Personal data: not logged.</summary>
+    public IReadOnlyList<string>? Attendees { get; init; }
+
+    public string? AccountName { get; init; }
+    public string? OwnerSellerId { get; init; }
+    public string? Territory { get; init; }
+    public string? Segment { get; init; }
+    public decimal? AnnualRevenue { get; init; }
+    public string? Tier { get; init; }
 }

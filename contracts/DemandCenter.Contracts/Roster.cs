@@ -45,3 +45,9 @@ public sealed class RosterAccount
     public decimal? AnnualRevenue { get; set; }
     public List<string> Contacts { get; } = [];
 }
+
+public static class RosterRoles
+{
+    public const string Seller = "seller";
+    public const string Orchestrator = "orchestrator";
+}

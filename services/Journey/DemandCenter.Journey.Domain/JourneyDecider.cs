@@ -1,104 +1,376 @@
+using System.Collections.Immutable;
+using DemandCenter.Contracts;
+using DemandCenter.Journey.Domain.Model;
+
 namespace DemandCenter.Journey.Domain;
-
-public abstract record JourneyCommand(string AccountId);
-
-/// <summary>Record a signal the Ingestion service resolved to this account.</summary>
-public sealed record RecordSignal(
-    string AccountId,
-    Guid SignalId,
-    string Type,
-    string Channel,
-    DateTimeOffset OccurredAt,
-    string? ContactId,
-    string? Url,
-    string? Category,
-    bool LateAttributed = false) : JourneyCommand(AccountId);
 
 /// <summary>Decide and Evolve: pure functions over the closed command and event hierarchies.</summary>
 public static class JourneyDecider
 {
-    public static IReadOnlyList<JourneyEvent> Decide(JourneyCommand command, AccountJourney state, AccountProfile profile, Playbook playbook, TimeProvider time) =>
-        command switch
+    public static IReadOnlyList<JourneyEvent> Decide(JourneyCommand command, AccountJourney state, JourneyContext ctx)
+    {
+        var now = ctx.Time.GetUtcNow();
+        return command switch
         {
-            RecordSignal signal => DecideSignal(signal, state, profile, playbook, time.GetUtcNow()),
+            RecordSignal signal => DecideSignal(signal, state, ctx, now),
+            ActOnPrompt act => DecideAction(act, state, ctx, now),
+            ReassignPrompt move => DecideReassignPrompt(move, state, ctx, now),
+            ReassignAccount move => DecideReassignAccount(move, state, ctx, now),
+            Tick tick => DecideTick(tick, state, ctx, now),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown command."),
         };
+    }
 
-    public static AccountJourney Evolve(AccountJourney state, JourneyEvent @event) =>
-        @event switch
+    public static AccountJourney Evolve(AccountJourney state, JourneyEvent @event)
+    {
+        var next = @event switch
         {
-            SignalRecorded s => state with
+            SignalRecorded s => Recorded(state, s),
+            BuyingGroupMemberJoined j => state with
             {
-                Version = state.Version + 1,
-                SignalCount = state.SignalCount + 1,
-                LastSignalAt = state.LastSignalAt is { } last && last > s.OccurredAt ? last : s.OccurredAt,
-                FocusJob = s.Category is not null && Playbook.JobOfCategory.TryGetValue(s.Category, out var job) ? job : state.FocusJob,
-                CategoryViews = s.Category is null ? state.CategoryViews : state.CategoryViews.SetItem(s.Category, state.CategoryViews.GetValueOrDefault(s.Category) + 1),
-                Contacts = s.ContactId is null ? state.Contacts : state.Contacts.Add(s.ContactId),
+                BuyingGroup = state.BuyingGroup.ContainsKey(j.ContactId)
+                    ? state.BuyingGroup
+                    : state.BuyingGroup.SetItem(j.ContactId, new Member(j.At, j.At, ChannelBits.Of(j.Channel), 0, HourHistogram.Empty)),
+                Jobs = Model.Engagement.AddEvidence(state.Jobs, j.Evidence, j.At, state.Settings.Engagement),
+                Recent = j.Evidence.Count == 0 ? state.Recent : Remember(state.Recent, new RecentSignal(j.EventId, SignalKeys.NewMember, "group.member.joined", j.Channel, j.At, j.ContactId, null)),
             },
+            FocusJobChanged f => state with
+            {
+                FocusJob = f.To,
+                FocusSince = f.At,
+                PreviousFocusJob = f.From,
+                LastProgressAt = BuyingJobs.IndexOf(f.To) > BuyingJobs.IndexOf(f.From) ? f.At : state.LastProgressAt,
+            },
+            AccountProfileUpdated p => state with
+            {
+                Overrides = new ProfileOverrides(
+                    p.Name ?? state.Overrides.Name,
+                    p.OwnerSellerId ?? state.Overrides.OwnerSellerId,
+                    p.Territory ?? state.Overrides.Territory,
+                    p.Segment ?? state.Overrides.Segment,
+                    p.AnnualRevenue ?? state.Overrides.AnnualRevenue,
+                    p.Tier ?? state.Overrides.Tier),
+            },
+            AccountOwnerChanged o => state with { Overrides = state.Overrides with { OwnerSellerId = o.To } },
             PromptRaised p => state with
             {
-                Version = state.Version + 1,
-                OpenPrompts = state.OpenPrompts.SetItem(p.Action, new OpenPrompt(p.PromptId, p.SellerId, p.At)),
+                Prompts = state.Prompts.SetItem(p.PromptId, new PromptState(p.PromptId, p.RuleId, p.Action, p.Role, p.SellerId, PromptStatus.Open, p.At, p.DueBy, p.SlaBy, null, 0, p.ContactId)),
+                LastFired = state.LastFired.SetItem(p.RuleId, p.At),
             },
+            NurtureSent n => state with { LastFired = state.LastFired.SetItem(n.RuleId, n.At) },
+            PromptAccepted a => Change(state, a.PromptId, p => p with { Status = PromptStatus.Accepted, SnoozedUntil = null, SellerId = PromptPools.IsPool(p.SellerId) ? a.By : p.SellerId }) with
+            {
+                WorkingUntil = Later(state.WorkingUntil, a.WorkingUntil),
+            },
+            PromptSnoozed s => Change(state, s.PromptId, p => p with { Status = PromptStatus.Snoozed, SnoozedUntil = s.Until }),
+            PromptSnoozeEnded e => Change(state, e.PromptId, p => p with { Status = PromptStatus.Open, SnoozedUntil = null }),
+            PromptDismissed d => state with { Prompts = state.Prompts.Remove(d.PromptId) },
+            PromptCompleted c => Completed(state, c),
+            PromptReassigned r => Change(state, r.PromptId, p => p with
+            {
+                SellerId = r.To,
+                SlaBy = r.SlaBy,
+                Escalations = r.Why == ReassignReasons.Sla ? p.Escalations + 1 : p.Escalations,
+            }),
+            PromptActionRefused => state,
             _ => throw new ArgumentOutOfRangeException(nameof(@event), @event.GetType().Name, "Unknown event."),
         };
+        return next with { Version = state.Version + 1 };
+    }
 
-    private static List<JourneyEvent> DecideSignal(RecordSignal cmd, AccountJourney state, AccountProfile profile, Playbook playbook, DateTimeOffset now)
+    /// <summary>Derived from the triggering input so that reprocessing it raises the same prompt id.</summary>
+    public static Guid PromptIdFor(Guid causeId, string ruleId) => EventIds.Derive(causeId, "prompt:" + ruleId);
+
+    private static AccountJourney Recorded(AccountJourney state, SignalRecorded s)
     {
-        var recorded = new SignalRecorded(cmd.AccountId, now, cmd.SignalId, cmd.Type, cmd.Channel, cmd.OccurredAt, cmd.ContactId, cmd.Url, cmd.Category, cmd.LateAttributed);
-        var events = new List<JourneyEvent> { recorded };
-        // A late-attributed signal is history that just found its owner: it informs the journey but prompts no one.
-        if (cmd.LateAttributed || cmd.Category is null || !playbook.PageRules.TryGetValue(cmd.Category, out var rule) || profile.OwnerSellerId is null)
+        var member = s.ContactId is null ? null : state.BuyingGroup.GetValueOrDefault(s.ContactId);
+        var group = s.ContactId is null
+            ? state.BuyingGroup
+            : state.BuyingGroup.SetItem(s.ContactId, member is null
+                ? new Member(s.OccurredAt, s.OccurredAt, ChannelBits.Of(s.Channel), 1, HourHistogram.Empty.Add(s.OccurredAt))
+                : member with
+                {
+                    LastActive = Later(member.LastActive, s.OccurredAt)!.Value,
+                    Channels = member.Channels | ChannelBits.Of(s.Channel),
+                    Signals = member.Signals + 1,
+                    Hours = member.Hours.Add(s.OccurredAt, s.ReplyKind is null ? 1 : 3),
+                });
+        var jobs = Model.Engagement.AddEvidence(state.Jobs, s.Evidence, s.OccurredAt, state.Settings.Engagement);
+        var furthest = Model.Engagement.Furthest(jobs, state.FurthestJob, state.Settings.FurthestMinEvidence);
+        var summary = s.Category is not null ? $"{s.Category} page" : s.Intents is { Count: > 0 } i ? "chat about " + string.Join(", ", i) : s.Type;
+        return state with
+        {
+            SignalCount = state.SignalCount + 1,
+            LastSignalAt = Later(state.LastSignalAt, s.OccurredAt),
+            Jobs = jobs,
+            FurthestJob = furthest,
+            LastProgressAt = furthest != state.FurthestJob ? Later(state.LastProgressAt, s.OccurredAt) : state.LastProgressAt ?? s.OccurredAt,
+            BuyingGroup = group,
+            Channels = state.Channels.SetItem(s.Channel, Later(state.Channels.GetValueOrDefault(s.Channel), s.OccurredAt)!.Value),
+            Daily = state.Daily.Add(s.OccurredAt),
+            Hours = state.Hours.Add(s.OccurredAt),
+            Recent = s.Keys.Aggregate(state.Recent, (recent, key) => Remember(recent, new RecentSignal(s.SignalId, key, s.Type, s.Channel, s.OccurredAt, s.ContactId, summary))),
+            LastInPersonAt = s.MeetingMode == "in_person" ? Later(state.LastInPersonAt, s.OccurredAt) : state.LastInPersonAt,
+        };
+    }
+
+    private static AccountJourney Completed(AccountJourney state, PromptCompleted c)
+    {
+        var next = state with { Prompts = state.Prompts.Remove(c.PromptId), WorkingUntil = Later(state.WorkingUntil, c.WorkingUntil) };
+        // A conversation that connected is the strongest evidence of when this person can be reached.
+        if (c.ContactId is not null && c.WorkingUntil is not null && next.BuyingGroup.TryGetValue(c.ContactId, out var member))
+        {
+            next = next with { BuyingGroup = next.BuyingGroup.SetItem(c.ContactId, member with { Hours = member.Hours.Add(c.At, 3) }) };
+        }
+
+        return next;
+    }
+
+    private static AccountJourney Change(AccountJourney state, Guid promptId, Func<PromptState, PromptState> change) =>
+        state.Prompts.TryGetValue(promptId, out var prompt) ? state with { Prompts = state.Prompts.SetItem(promptId, change(prompt)) } : state;
+
+    private static ImmutableList<RecentSignal> Remember(ImmutableList<RecentSignal> recent, RecentSignal signal)
+    {
+        var list = recent.Add(signal);
+        return list.Count > AccountJourney.RecentCapacity ? list.RemoveAt(0) : list;
+    }
+
+    private static DateTimeOffset? Later(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
+
+    private static List<JourneyEvent> DecideSignal(RecordSignal cmd, AccountJourney state, JourneyContext ctx, DateTimeOffset now)
+    {
+        var keys = SignalKeys.Of(cmd);
+        var events = new List<JourneyEvent>
+        {
+            new SignalRecorded(cmd.AccountId, now, cmd.SignalId, cmd.Type, cmd.Channel, cmd.OccurredAt, cmd.ContactId, cmd.Url, cmd.Category, cmd.LateAttributed)
+            {
+                Keys = keys, Evidence = Model.Engagement.EvidenceFor(keys, ctx.Playbook), Intents = cmd.Intents, FormKind = cmd.FormKind, ReplyKind = cmd.ReplyKind, MeetingMode = cmd.MeetingMode,
+            },
+        };
+        if (cmd.Profile is { } p)
+        {
+            events.Add(new AccountProfileUpdated(cmd.AccountId, now, cmd.SignalId, p.Name, p.OwnerSellerId, p.Territory, p.Segment, p.AnnualRevenue, p.Tier));
+        }
+
+        var newcomers = new[] { cmd.ContactId }.Concat(cmd.Attendees ?? [])
+            .Where(c => c is not null && !state.BuyingGroup.ContainsKey(c))
+            .Distinct(StringComparer.Ordinal);
+        var groupSize = state.BuyingGroup.Count;
+        foreach (var contact in newcomers)
+        {
+            // The first person is just the account showing up; each one after that is the group growing (consensus work).
+            events.Add(new BuyingGroupMemberJoined(cmd.AccountId, cmd.OccurredAt, cmd.SignalId, contact!, cmd.Channel)
+            {
+                Evidence = groupSize++ == 0 ? new Dictionary<string, double>() : Model.Engagement.EvidenceFor([SignalKeys.NewMember], ctx.Playbook),
+            });
+        }
+
+        var after = events.Aggregate(state, Evolve);
+        var focus = Model.Engagement.Focus(after, Later(now, after.LastSignalAt)!.Value, ctx.Playbook);
+        if (focus is not null && focus != after.FocusJob)
+        {
+            var momentum = Model.Engagement.Momentum(after, Later(now, after.LastSignalAt)!.Value, ctx.Playbook);
+            var change = new FocusJobChanged(cmd.AccountId, now, cmd.SignalId, after.FocusJob, focus, momentum,
+                $"{string.Join(", ", keys)} at {cmd.OccurredAt:yyyy-MM-dd HH:mm} UTC")
+            {
+                DaysInFrom = after.FocusSince is { } since ? Math.Round(Math.Max(0, (now - since).TotalDays), 3) : null,
+            };
+            events.Add(change);
+            after = Evolve(after, change);
+        }
+
+        // Late-attributed history informs the journey but prompts no one: it is not news.
+        if (cmd.LateAttributed)
         {
             return events;
         }
 
-        if (state.OpenPrompts.TryGetValue(rule.Action, out var open) && now - open.RaisedAt < playbook.Cooldown)
-        {
-            return events;
-        }
-
-        var after = Evolve(state, recorded);
-        var who = cmd.ContactId ?? "Someone";
-        var reason = $"{who} from {profile.Name} {rule.Phrase} at {cmd.OccurredAt:HH:mm} UTC" +
-                     (after.CategoryViews.GetValueOrDefault(cmd.Category) > 1 ? $" ({after.CategoryViews[cmd.Category]} views so far)." : ".");
-        events.Add(new PromptRaised(
-            cmd.AccountId,
-            now,
-            PromptIdFor(cmd.SignalId, rule.Action),
-            profile.OwnerSellerId,
-            rule.Action,
-            "owner",
-            rule.Priority,
-            now + rule.Due,
-            now,
-            now + rule.Due,
-            reason,
-            cmd.ContactId,
-            after.FocusJob,
-            [cmd.SignalId]));
+        var grew = events.OfType<BuyingGroupMemberJoined>().Any(j => j.Evidence.Count > 0);
+        var triggers = keys.Concat(grew ? [SignalKeys.NewMember] : []).ToHashSet(StringComparer.Ordinal);
+        var trigger = after.Recent.LastOrDefault(r => r.SignalId == cmd.SignalId);
+        events.AddRange(Outreach(after, ctx, triggers, trigger, cmd.SignalId, now));
         return events;
     }
 
-    /// <summary>Derived from the triggering signal so that reprocessing the same signal raises the same prompt id.</summary>
-    public static Guid PromptIdFor(Guid signalId, string action)
+    /// <summary>Fires the rules for the triggers and turns each firing into a routed prompt, or automated nurture for a transactional journey.</summary>
+    private static IEnumerable<JourneyEvent> Outreach(AccountJourney state, JourneyContext ctx, IReadOnlyCollection<string> triggers, RecentSignal? trigger, Guid causeId, DateTimeOffset now)
     {
-        Span<byte> bytes = stackalloc byte[16];
-        signalId.TryWriteBytes(bytes);
-        // A fixed, platform-independent mix: FNV-1a of the action name folded into the signal id's bytes.
-        uint h = 2166136261;
-        foreach (var ch in action)
+        var profile = ctx.Directory.With(state.Overrides);
+        var transactional = profile.Segment is { } segment && ctx.Playbook.TransactionalSegments.Contains(segment);
+        var team = ctx.Team;
+        JourneyScores? scores = null;
+        foreach (var firing in Rules.Evaluate(state, profile, triggers, trigger, now, ctx).ToList())
         {
-            h = (h ^ ch) * 16777619;
-        }
+            var id = PromptIdFor(causeId, firing.Rule.Id);
+            if (transactional)
+            {
+                yield return new NurtureSent(state.AccountId, now, id, firing.Rule.Id, firing.Rule.Action, firing.Reason, firing.ContactId);
+                continue;
+            }
 
-        for (var i = 0; i < 4; i++)
-        {
-            bytes[i] ^= (byte)(h >> (8 * i));
+            var route = Routing.Route(firing.Rule.Role, profile, team, ctx.Playbook);
+            team = team.WithLoad(route.SellerId, +1);
+            var best = BestTime.For(state, firing.ContactId, profile, ctx.Playbook, now);
+            scores ??= Scoring.Of(state, now, ctx.Playbook);
+            yield return new PromptRaised(
+                state.AccountId, now, id, route.SellerId, firing.Rule.Action, route.Role, firing.Rule.Priority,
+                now.AddMinutes(firing.Rule.DueMinutes), best.Next.From, best.Next.To, firing.Reason, firing.ContactId, state.FocusJob, firing.Evidence)
+            {
+                RuleId = firing.Rule.Id,
+                PlaybookVersion = ctx.Playbook.Version,
+                SlaBy = now.AddMinutes(firing.Rule.SlaMinutes),
+                Scores = scores,
+                Overflow = route.Overflow,
+            };
         }
-
-        bytes[15] ^= 0x5A;
-        return new Guid(bytes);
     }
+
+    private static IReadOnlyList<JourneyEvent> DecideAction(ActOnPrompt cmd, AccountJourney state, JourneyContext ctx, DateTimeOffset now)
+    {
+        JourneyEvent[] Refuse(string why) => [new PromptActionRefused(cmd.AccountId, now, cmd.CommandId, cmd.PromptId.ToString(), cmd.ActorId, cmd.Kind, why)];
+
+        if (!state.Prompts.TryGetValue(cmd.PromptId, out var prompt))
+        {
+            return Refuse("The prompt is not open (unknown, completed or dismissed).");
+        }
+
+        var pool = ctx.Team.Member(cmd.ActorId) is { } actor ? PromptPools.FeedOf(actor.Specialty) : null;
+        if (!cmd.ByOrchestrator && prompt.SellerId != cmd.ActorId && prompt.SellerId != pool)
+        {
+            return Refuse("The prompt belongs to another seller.");
+        }
+
+        var working = now.AddHours(ctx.Playbook.WorkingHours);
+        switch (cmd.Kind)
+        {
+            case JourneyCommandKinds.Accept when prompt.Status == PromptStatus.Accepted:
+                return Refuse("The prompt is already accepted.");
+            case JourneyCommandKinds.Accept:
+                return [new PromptAccepted(cmd.AccountId, now, cmd.CommandId, cmd.PromptId, cmd.ActorId, working)];
+            case JourneyCommandKinds.Snooze when cmd.Until is not { } until || until <= now:
+                return Refuse("A snooze needs a time in the future.");
+            case JourneyCommandKinds.Snooze:
+                return [new PromptSnoozed(cmd.AccountId, now, cmd.CommandId, cmd.PromptId, cmd.ActorId, cmd.Until!.Value)];
+            case JourneyCommandKinds.Dismiss when cmd.Reason is null || !DismissReasons.All.Contains(cmd.Reason):
+                return Refuse("A dismissal needs one of the listed reasons.");
+            case JourneyCommandKinds.Dismiss:
+                return [new PromptDismissed(cmd.AccountId, now, cmd.CommandId, cmd.PromptId, cmd.ActorId, cmd.Reason)];
+            case JourneyCommandKinds.Complete when cmd.Outcome is null || !PromptOutcomes.All.Contains(cmd.Outcome):
+                return Refuse("A completion needs one of the listed outcomes.");
+            case JourneyCommandKinds.Complete:
+                var reached = cmd.Outcome is PromptOutcomes.Connected or PromptOutcomes.MeetingBooked;
+                return [new PromptCompleted(cmd.AccountId, now, cmd.CommandId, cmd.PromptId, cmd.ActorId, cmd.Outcome, prompt.Action, state.FocusJob)
+                {
+                    WorkingUntil = reached ? working : null,
+                    ContactId = prompt.ContactId,
+                }];
+            default:
+                return Refuse($"Unknown action '{cmd.Kind}'.");
+        }
+    }
+
+    private static IReadOnlyList<JourneyEvent> DecideReassignPrompt(ReassignPrompt cmd, AccountJourney state, JourneyContext ctx, DateTimeOffset now)
+    {
+        if (!state.Prompts.TryGetValue(cmd.PromptId, out var prompt))
+        {
+            return [new PromptActionRefused(cmd.AccountId, now, cmd.CommandId, cmd.PromptId.ToString(), cmd.ActorId, JourneyCommandKinds.ReassignPrompt, "The prompt is not open.")];
+        }
+
+        if (ctx.Team.Member(cmd.ToSellerId) is null)
+        {
+            return [new PromptActionRefused(cmd.AccountId, now, cmd.CommandId, cmd.PromptId.ToString(), cmd.ActorId, JourneyCommandKinds.ReassignPrompt, $"'{cmd.ToSellerId}' is not a seller.")];
+        }
+
+        return prompt.SellerId == cmd.ToSellerId
+            ? [new PromptActionRefused(cmd.AccountId, now, cmd.CommandId, cmd.PromptId.ToString(), cmd.ActorId, JourneyCommandKinds.ReassignPrompt, "The prompt is already with that seller.")]
+            : [new PromptReassigned(cmd.AccountId, now, cmd.CommandId, cmd.PromptId, prompt.SellerId, cmd.ToSellerId, ReassignReasons.Orchestrator, prompt.SlaBy)];
+    }
+
+    private static IReadOnlyList<JourneyEvent> DecideReassignAccount(ReassignAccount cmd, AccountJourney state, JourneyContext ctx, DateTimeOffset now)
+    {
+        if (ctx.Team.Member(cmd.ToSellerId) is null)
+        {
+            return [new PromptActionRefused(cmd.AccountId, now, cmd.CommandId, null, cmd.ActorId, JourneyCommandKinds.ReassignAccount, $"'{cmd.ToSellerId}' is not a seller.")];
+        }
+
+        var from = ctx.Directory.With(state.Overrides).OwnerSellerId;
+        var events = new List<JourneyEvent> { new AccountOwnerChanged(cmd.AccountId, now, cmd.CommandId, from, cmd.ToSellerId, cmd.ActorId) };
+        // The owner's open work on the account goes with the account.
+        events.AddRange(state.ActivePrompts.Where(p => p.Role == PromptRoles.Owner && p.SellerId == from)
+            .Select(p => new PromptReassigned(cmd.AccountId, now, cmd.CommandId, p.PromptId, p.SellerId, cmd.ToSellerId, ReassignReasons.OwnerChanged, p.SlaBy)));
+        return events;
+    }
+
+    private static List<JourneyEvent> DecideTick(Tick cmd, AccountJourney state, JourneyContext ctx, DateTimeOffset now)
+    {
+        var events = new List<JourneyEvent>();
+        var profile = ctx.Directory.With(state.Overrides);
+        var team = ctx.Team;
+        foreach (var prompt in state.ActivePrompts.OrderBy(p => p.RaisedAt))
+        {
+            if (prompt.Status == PromptStatus.Snoozed && prompt.SnoozedUntil <= now)
+            {
+                events.Add(new PromptSnoozeEnded(cmd.AccountId, now, cmd.CommandId, prompt.PromptId));
+            }
+            else if (prompt.Status == PromptStatus.Open && prompt.SlaBy <= now && prompt.Escalations < ctx.Playbook.Routing.MaxEscalations)
+            {
+                // Nobody took it in time: the next free person in the pool (owner prompts go to the overflow pool).
+                var role = prompt.Role == PromptRoles.Owner ? ctx.Playbook.Routing.OverflowRole : prompt.Role;
+                var route = Routing.Route(role, profile, team, ctx.Playbook, except: prompt.SellerId);
+                var sla = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMinutes(5).Ticks, (prompt.SlaBy - prompt.RaisedAt).Ticks));
+                if (route.SellerId != prompt.SellerId)
+                {
+                    team = team.WithLoad(route.SellerId, +1).WithLoad(prompt.SellerId, -1);
+                    events.Add(new PromptReassigned(cmd.AccountId, now, cmd.CommandId, prompt.PromptId, prompt.SellerId, route.SellerId, ReassignReasons.Sla, now + sla));
+                }
+            }
+        }
+
+        var after = events.Aggregate(state, Evolve);
+        events.AddRange(Outreach(after, ctx with { Team = team }, [SignalKeys.Tick], null, cmd.CommandId, now));
+        return events;
+    }
+
+    /// <summary>
+    /// When the clock next has something to do for this account: a snooze ending, an SLA running out, a stalled
+    /// journey or a top account's in-person check. Null when nothing is pending.
+    /// </summary>
+    public static DateTimeOffset? NextCheck(AccountJourney state, JourneyContext ctx)
+    {
+        var candidates = new List<DateTimeOffset>();
+        foreach (var p in state.ActivePrompts)
+        {
+            if (p.Status == PromptStatus.Snoozed && p.SnoozedUntil is { } until)
+            {
+                candidates.Add(until);
+            }
+            else if (p.Status == PromptStatus.Open && p.Escalations < ctx.Playbook.Routing.MaxEscalations)
+            {
+                candidates.Add(p.SlaBy);
+            }
+        }
+
+        foreach (var rule in ctx.Playbook.Rules.Where(r => r.Trigger.Contains(SignalKeys.Tick)))
+        {
+            if (rule.When?.StalledDays is { } stalled && state.LastProgressAt is { } progress)
+            {
+                candidates.Add(Max(progress.AddDays(stalled), state.LastFired.TryGetValue(rule.Id, out var fired) ? fired.AddHours(rule.CooldownHours) : progress));
+            }
+            else if (rule.When?.NoInPersonDays is { } days && state.LastSignalAt is not null)
+            {
+                candidates.Add(state.LastInPersonAt is { } met ? met.AddDays(days) : state.LastSignalAt.Value.AddDays(1));
+            }
+        }
+
+        return candidates.Count == 0 ? null : candidates.Min();
+    }
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+}
+
+public static class ReassignReasons
+{
+    public const string Orchestrator = "reassigned";
+    public const string Sla = "sla";
+    public const string OwnerChanged = "owner_changed";
 }

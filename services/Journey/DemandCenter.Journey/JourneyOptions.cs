@@ -7,6 +7,11 @@ public sealed class JourneyOptions
 
     public string ConsumerGroup { get; set; } = "demand-journey";
 
-    /// <summary>How long after a prompt for an account and action no second one is raised.</summary>
-    public TimeSpan PromptCooldown { get; set; } = TimeSpan.FromMinutes(30);
+    /// <summary>A playbook JSON file replacing the built-in one (see Playbooks/playbook.json in the domain project).</summary>
+    public string? PlaybookPath { get; set; }
+
+    /// <summary>How often the clock looks for accounts with something due (SLA, snooze end, stalled journeys).</summary>
+    public TimeSpan TickInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    public int MaxBatchSize { get; set; } = 2000;
 }

@@ -2,12 +2,17 @@ using DemandCenter.Contracts;
 using DemandCenter.EventStore;
 using DemandCenter.Journey.Accounts;
 using DemandCenter.Journey.Activity;
+using DemandCenter.Journey.Clock;
+using DemandCenter.Journey.Domain.Playbooks;
+using DemandCenter.Journey.Forecast;
 using DemandCenter.Journey.Prompts;
 using DemandCenter.Journey.Signals;
+using DemandCenter.Journey.Team;
 using DemandCenter.Kafka;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace DemandCenter.Journey;
 
@@ -17,13 +22,13 @@ public static class JourneyServiceCollectionExtensions
     {
         services.AddKafka(configuration);
         services.AddJourneyReadModels(configuration);
-        services.AddOptions<JourneyOptions>().Bind(configuration.GetSection(JourneyOptions.Section));
-        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<PromptProjection>();
-        services.AddSingleton<AccountDirectory>();
-        services.AddHostedService<JourneySignalConsumer>();
+        services.AddSingleton<TeamDirectory>();
+        services.AddHostedService<JourneyConsumer>();
+        services.AddHostedService<JourneyClock>();
         services.AddOutboxRelay();
         services.AddAsyncProjection<AccountActivityProjection>();
+        services.AddAsyncProjection<TransitionProjection>();
         return services;
     }
 
@@ -37,8 +42,14 @@ public static class JourneyServiceCollectionExtensions
 
         services.AddEventStore(configuration, JourneyEventTypes.Register);
         services.AddOptions<RosterOptions>().Bind(configuration.GetSection(RosterOptions.Section));
+        services.AddOptions<JourneyOptions>().Bind(configuration.GetSection(JourneyOptions.Section));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => LoadPlaybook(sp.GetRequiredService<IOptions<JourneyOptions>>().Value));
         services.AddSingleton(AccountProjection.Ddl);
         services.AddSingleton(PromptProjection.Ddl);
+        services.AddSingleton<AccountDirectory>();
+        services.AddSingleton<HotAccounts>();
+        services.AddSingleton<TransitionModelCache>();
         services.AddSingleton<PromptQueries>();
         services.AddSingleton<AccountQueries>();
         services.AddSingleton<AccountProjection>();
@@ -46,4 +57,8 @@ public static class JourneyServiceCollectionExtensions
         services.AddSingleton<IErasureHandler, JourneyErasure>();
         return services;
     }
+
+    /// <summary>The configured playbook file, else the built-in one. A broken file stops start-up with the reasons, rather than running without rules.</summary>
+    private static Playbook LoadPlaybook(JourneyOptions options) =>
+        string.IsNullOrEmpty(options.PlaybookPath) ? Playbook.Default : Playbook.Parse(File.ReadAllText(options.PlaybookPath));
 }

@@ -1,9 +1,10 @@
-using System.Text.Json;
 using DemandCenter.Contracts;
 using DemandCenter.EventStore;
 using DemandCenter.Journey;
 using DemandCenter.Journey.Accounts;
 using DemandCenter.Journey.Domain;
+using DemandCenter.Journey.Domain.Model;
+using DemandCenter.Journey.Domain.Playbooks;
 using DemandCenter.Testing;
 using FsCheck;
 using FsCheck.Fluent;
@@ -35,8 +36,8 @@ public sealed class ReplayPropertyTests(DemandInfrastructure infra) : IClassFixt
     public async Task Replaying_any_stored_stream_gives_the_same_state_as_the_inline_projection()
     {
         await using var host = await StoreHost.StartAsync(infra.ConnectionString, JourneyEventTypes.Register);
-        var profile = new AccountProfile("acme.com", "Acme", "ana");
-        var playbook = Playbook.Default with { Cooldown = TimeSpan.FromMinutes(45) };
+        var profile = new AccountProfile("acme.com", "Acme", "ana", "emea", "enterprise", "1");
+        var team = new Team([new TeamMember("ana", PromptRoles.Owner, 10, "emea"), new TeamMember("pia", PromptRoles.Pricing, 10, null)], new Dictionary<string, int>());
 
         Prop.ForAll(Signals.ToArbitrary(), signals =>
         {
@@ -48,7 +49,8 @@ public sealed class ReplayPropertyTests(DemandInfrastructure infra) : IClassFixt
             {
                 clock.Now += TimeSpan.FromMinutes(minutes);
                 var cmd = new RecordSignal("acme.com", Guid.NewGuid(), SignalTypes.PageViewed, "web", clock.Now, contact, "https://vendor.example/" + category, category);
-                foreach (var e in JourneyDecider.Decide(cmd, inline, profile, playbook, clock))
+                var context = new JourneyContext(profile, Playbook.Default, team, TransitionModel.Empty, null, clock);
+                foreach (var e in JourneyDecider.Decide(cmd, inline, context))
                 {
                     inline = JourneyDecider.Evolve(inline, e);
                     events.Add(new NewEvent(e.EventId, e));
@@ -62,9 +64,5 @@ public sealed class ReplayPropertyTests(DemandInfrastructure infra) : IClassFixt
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(60));
     }
 
-    private static string Json(AccountJourney s) => JsonSerializer.Serialize(AccountSnapshot.From(s) with
-    {
-        CategoryViews = new(s.CategoryViews.OrderBy(kv => kv.Key, StringComparer.Ordinal)),
-        OpenPrompts = new(s.OpenPrompts.OrderBy(kv => kv.Key, StringComparer.Ordinal)),
-    });
+    private static string Json(AccountJourney s) => AccountProjection.Write(s);
 }

@@ -128,7 +128,7 @@ public sealed class SignalIntake
             identity.AnonymousId,
             url,
             page is null ? (data as ContentDownloadedData)?.Category : page.Category ?? _categories.Categorize(page.Url!),
-            page?.Title ?? (data as ContentDownloadedData)?.Title);
+            page?.Title ?? (data as ContentDownloadedData)?.Title) { Detail = SignalDetails.Of(data!) };
         return new Accepted(ce, data!, signal);
     }
 

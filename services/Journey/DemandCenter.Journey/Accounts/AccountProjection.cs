@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Text.Json;
 using DemandCenter.Contracts;
 using DemandCenter.EventStore;
@@ -8,86 +7,80 @@ using NpgsqlTypes;
 
 namespace DemandCenter.Journey.Accounts;
 
+/// <summary>An account's state as the journey consumer leaves it after a batch, with what the board and the clock read.</summary>
+public sealed record AccountRow(AccountJourney State, BoardCard Card, DateTimeOffset? NextCheckAt, decimal? AnnualRevenue);
+
 /// <summary>
-/// The inline projection of each account's journey (table journey_accounts), written in the same transaction as
-/// the events, so the position the Hub reads never lags the events it came from. It also serves as the snapshot
-/// the decider starts from. Rows are written only under the store session's stream locks.
+/// The inline projection of each account's journey (table account_journeys), written in the same transaction as
+/// the events, so the position the Hub reads never lags the events it came from. It is also where the consumer's
+/// hot state comes from after a restart or a rebalance, the board's snapshot (card) and the clock's agenda (next_check_at).
 /// </summary>
 public sealed class AccountProjection(EventStoreSchema schema)
 {
-    public static SchemaExtension Ddl { get; } = new("journey_accounts", s => $"""
-        CREATE TABLE IF NOT EXISTS {s}.journey_accounts (
-            account_id  text PRIMARY KEY,
-            version     bigint NOT NULL,
-            state       jsonb NOT NULL,
-            updated_at  timestamptz NOT NULL DEFAULT now());
+    public static SchemaExtension Ddl { get; } = new("account_journeys", s => $"""
+        CREATE TABLE IF NOT EXISTS {s}.account_journeys (
+            account_id     text PRIMARY KEY,
+            version        bigint NOT NULL,
+            state          jsonb NOT NULL,
+            card           jsonb NOT NULL,
+            focus_job      text,
+            next_check_at  timestamptz,
+            annual_revenue numeric,
+            updated_at     timestamptz NOT NULL DEFAULT now());
+        CREATE INDEX IF NOT EXISTS account_journeys_next_check ON {s}.account_journeys (next_check_at) WHERE next_check_at IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS account_journeys_updated ON {s}.account_journeys (updated_at DESC);
         """);
+
+    public static AccountJourney Read(string json) => JsonSerializer.Deserialize<AccountJourney>(json, ContractJson.Options)!;
+
+    public static string Write(AccountJourney state) => JsonSerializer.Serialize(state, ContractJson.Options);
+
+    /// <summary>For the event store's snapshots of an account stream.</summary>
+    public static SnapshotCodec<AccountJourney> Codec { get; } = new(
+        s => JsonSerializer.SerializeToElement(s, ContractJson.Options),
+        e => e.Deserialize<AccountJourney>(ContractJson.Options)!);
 
     public async Task<Dictionary<string, AccountJourney>> LoadAsync(NpgsqlTransaction tx, IReadOnlyCollection<string> accountIds, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand($"SELECT account_id, state FROM {schema.Schema}.journey_accounts WHERE account_id = ANY(@ids)", tx.Connection, tx);
-        cmd.Parameters.AddWithValue("ids", accountIds.ToArray());
         var result = new Dictionary<string, AccountJourney>(StringComparer.Ordinal);
+        if (accountIds.Count == 0)
+        {
+            return result;
+        }
+
+        await using var cmd = new NpgsqlCommand($"SELECT account_id, state::text FROM {schema.Schema}.account_journeys WHERE account_id = ANY(@ids)", tx.Connection, tx);
+        cmd.Parameters.AddWithValue("ids", accountIds.ToArray());
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            result[reader.GetString(0)] = JsonSerializer.Deserialize<AccountSnapshot>(reader.GetString(1), ContractJson.Options)!.ToState();
+            result[reader.GetString(0)] = Read(reader.GetString(1));
         }
 
         return result;
     }
 
-    public async Task SaveAsync(NpgsqlTransaction tx, IEnumerable<AccountJourney> states, CancellationToken ct)
+    /// <summary>One round trip for the whole batch: arrays unnested into an upsert.</summary>
+    public async Task SaveAsync(NpgsqlTransaction tx, IReadOnlyCollection<AccountRow> rows, CancellationToken ct)
     {
-        await using var batch = new NpgsqlBatch(tx.Connection, tx);
-        foreach (var state in states)
+        if (rows.Count == 0)
         {
-            var cmd = new NpgsqlBatchCommand(
-                $"""
-                INSERT INTO {schema.Schema}.journey_accounts (account_id, version, state) VALUES ($1, $2, $3)
-                ON CONFLICT (account_id) DO UPDATE SET version = EXCLUDED.version, state = EXCLUDED.state, updated_at = now()
-                """);
-            cmd.Parameters.Add(new NpgsqlParameter { Value = state.AccountId });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = state.Version });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(AccountSnapshot.From(state), ContractJson.Options), NpgsqlDbType = NpgsqlDbType.Jsonb });
-            batch.BatchCommands.Add(cmd);
+            return;
         }
 
-        if (batch.BatchCommands.Count > 0)
-        {
-            await batch.ExecuteNonQueryAsync(ct);
-        }
+        await using var cmd = new NpgsqlCommand(
+            $"""
+            INSERT INTO {schema.Schema}.account_journeys (account_id, version, state, card, focus_job, next_check_at, annual_revenue)
+            SELECT * FROM unnest(@ids, @versions, @states::jsonb[], @cards::jsonb[], @focus, @next, @revenue)
+            ON CONFLICT (account_id) DO UPDATE SET version = EXCLUDED.version, state = EXCLUDED.state, card = EXCLUDED.card,
+                focus_job = EXCLUDED.focus_job, next_check_at = EXCLUDED.next_check_at, annual_revenue = EXCLUDED.annual_revenue, updated_at = now()
+            """, tx.Connection, tx);
+        cmd.Parameters.AddWithValue("ids", rows.Select(r => r.State.AccountId).ToArray());
+        cmd.Parameters.AddWithValue("versions", rows.Select(r => r.State.Version).ToArray());
+        cmd.Parameters.Add(new NpgsqlParameter("states", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => Write(r.State)).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter("cards", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => JsonSerializer.Serialize(r.Card, ContractJson.Options)).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter("focus", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => r.State.FocusJob).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter("next", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = rows.Select(r => r.NextCheckAt).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter("revenue", NpgsqlDbType.Array | NpgsqlDbType.Numeric) { Value = rows.Select(r => r.AnnualRevenue).ToArray() });
+        await cmd.ExecuteNonQueryAsync(ct);
     }
-}
-
-/// <summary>The stored JSON shape of an <see cref="AccountJourney"/> (plain collections, stable names).</summary>
-public sealed record AccountSnapshot(
-    string AccountId,
-    long Version,
-    int SignalCount,
-    DateTimeOffset? LastSignalAt,
-    string? FocusJob,
-    Dictionary<string, int> CategoryViews,
-    List<string> Contacts,
-    Dictionary<string, OpenPrompt> OpenPrompts)
-{
-    /// <summary>For the event store's snapshots of an account stream.</summary>
-    public static SnapshotCodec<AccountJourney> Codec { get; } = new(
-        s => JsonSerializer.SerializeToElement(From(s), ContractJson.Options),
-        e => e.Deserialize<AccountSnapshot>(ContractJson.Options)!.ToState());
-
-    public static AccountSnapshot From(AccountJourney s) => new(
-        s.AccountId, s.Version, s.SignalCount, s.LastSignalAt, s.FocusJob,
-        new(s.CategoryViews, StringComparer.Ordinal), [.. s.Contacts], new(s.OpenPrompts, StringComparer.Ordinal));
-
-    public AccountJourney ToState() => AccountJourney.Empty(AccountId) with
-    {
-        Version = Version,
-        SignalCount = SignalCount,
-        LastSignalAt = LastSignalAt,
-        FocusJob = FocusJob,
-        CategoryViews = CategoryViews.ToImmutableDictionary(StringComparer.Ordinal),
-        Contacts = Contacts.ToImmutableSortedSet(StringComparer.Ordinal),
-        OpenPrompts = OpenPrompts.ToImmutableDictionary(StringComparer.Ordinal),
-    };
 }

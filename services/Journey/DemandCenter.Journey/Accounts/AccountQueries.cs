@@ -1,86 +1,90 @@
 using System.Text.Json;
 using DemandCenter.Contracts;
 using DemandCenter.EventStore;
+using DemandCenter.Journey.Domain;
+using DemandCenter.Journey.Domain.Model;
+using DemandCenter.Journey.Domain.Playbooks;
+using DemandCenter.Journey.Forecast;
 using DemandCenter.Journey.Prompts;
-using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace DemandCenter.Journey.Accounts;
 
-/// <summary>An account's journey position as the API shows it.</summary>
-public sealed record AccountView(
-    string AccountId,
-    string Name,
-    string? OwnerSellerId,
-    string? Territory,
-    string? Segment,
-    string? Tier,
-    long Version,
-    int SignalCount,
-    DateTimeOffset? LastSignalAt,
-    string? FocusJob,
-    IReadOnlyDictionary<string, int> CategoryViews,
-    IReadOnlyList<string> BuyingGroup,
-    IReadOnlyList<PromptMessage> OpenPrompts);
-
-/// <summary>A board card: the summary of one account.</summary>
-public sealed record AccountCard(string AccountId, string Name, string? OwnerSellerId, string? Territory, string? FocusJob, int SignalCount, DateTimeOffset? LastSignalAt);
-
-public sealed class AccountQueries(NpgsqlDataSource dataSource, EventStoreSchema schema, PromptQueries prompts, IOptionsMonitor<RosterOptions> roster)
+/// <summary>Reads of the account read model: one account's position, and the board's cards.</summary>
+public sealed class AccountQueries(
+    NpgsqlDataSource dataSource,
+    EventStoreSchema schema,
+    PromptQueries prompts,
+    AccountDirectory directory,
+    TransitionModelCache transitions,
+    Playbook playbook,
+    TimeProvider time)
 {
-    public async Task<AccountView?> GetAsync(string accountId, CancellationToken ct)
+    public const int MaxCards = 20_000;
+
+    public async Task<AccountPosition?> GetAsync(string accountId, CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand($"SELECT state FROM {schema.Schema}.journey_accounts WHERE account_id = @id");
+        await using var cmd = dataSource.CreateCommand($"SELECT state::text FROM {schema.Schema}.account_journeys WHERE account_id = @id");
         cmd.Parameters.AddWithValue("id", accountId);
-        var state = await cmd.ExecuteScalarAsync(ct) as string;
-        var profile = roster.CurrentValue.Account(accountId);
-        if (state is null && profile is null)
+        var json = await cmd.ExecuteScalarAsync(ct) as string;
+        var profile = directory.Profile(accountId);
+        if (json is null && profile.OwnerSellerId is null)
         {
             return null;
         }
 
-        var snapshot = state is null ? null : JsonSerializer.Deserialize<AccountSnapshot>(state, ContractJson.Options);
-        return new AccountView(
-            accountId,
-            profile?.Name ?? accountId,
-            profile?.OwnerSellerId,
-            profile?.Territory,
-            profile?.Segment,
-            profile?.Tier,
-            snapshot?.Version ?? 0,
-            snapshot?.SignalCount ?? 0,
-            snapshot?.LastSignalAt,
-            snapshot?.FocusJob,
-            snapshot?.CategoryViews ?? [],
-            snapshot?.Contacts ?? [],
-            await prompts.OpenForAccountAsync(accountId, ct));
+        var state = json is null ? AccountJourney.Empty(accountId, ModelSettings.Of(playbook)) : AccountProjection.Read(json);
+        var all = await prompts.ForAccountAsync(accountId, ct);
+        return await PositionAsync(state, profile, time.GetUtcNow(), all, ct);
     }
 
-    /// <summary>Every account's board card, most recently changed first (the board's snapshot).</summary>
-    public async Task<IReadOnlyList<BoardCard>> BoardAsync(CancellationToken ct) =>
-        (await ListAsync(null, null, null, ct)).Select(c =>
+    /// <summary>The position of a journey state at a moment: what the account page and time travel show.</summary>
+    public async Task<AccountPosition> PositionAsync(AccountJourney state, AccountProfile directoryProfile, DateTimeOffset at, IReadOnlyList<PromptMessage> allPrompts, CancellationToken ct)
+    {
+        var profile = directoryProfile.With(state.Overrides);
+        var model = await transitions.CurrentAsync(ct);
+        var jobs = BuyingJobs.All.Select((job, i) =>
         {
-            var p = roster.CurrentValue.Account(c.AccountId);
-            return new BoardCard(c.AccountId, c.Name, c.OwnerSellerId, c.Territory, p?.Segment, p?.Tier, c.FocusJob, null, null, c.FocusJob,
-                new JourneyScores(0, 0, 0, 0), 0, c.SignalCount, c.LastSignalAt, 0);
+            var s = state.Jobs[i].At(at, playbook.Engagement);
+            return new JobEngagementView(job, (int)Math.Round(Math.Clamp(100 * (1 - Math.Exp(-s.Level / 4)), 0, 100)), (int)Math.Round(s.Evidence), s.LastEvidenceAt);
         }).ToList();
+        var group = state.BuyingGroup.OrderByDescending(m => m.Value.LastActive)
+            .Select(m => new BuyingGroupMemberView(m.Key, m.Value.FirstSeen, m.Value.LastActive, ChannelBits.Names(m.Value.Channels), m.Value.Signals)).ToList();
+        var contact = group.FirstOrDefault()?.ContactId;
+        var transactional = profile.Segment is { } segment && playbook.TransactionalSegments.Contains(segment);
+        return new AccountPosition(
+            state.AccountId, profile.Name, profile.OwnerSellerId, profile.Territory, profile.Segment, profile.Tier, profile.AnnualRevenue, transactional,
+            state.Version, state.SignalCount, state.LastSignalAt, state.FocusJob, state.FocusSince, state.FurthestJob,
+            jobs,
+            Scoring.Explain(state, at, playbook),
+            group,
+            ForwardEcho.Predict(state.FocusJob, model, playbook),
+            state.SignalCount == 0 ? null : BestTime.For(state, contact, profile, playbook, at),
+            [.. allPrompts.Where(p => PromptStatus.Active.Contains(p.Status))],
+            [.. allPrompts.Where(p => !PromptStatus.Active.Contains(p.Status))]);
+    }
 
-    public async Task<IReadOnlyList<AccountCard>> ListAsync(string? focus, string? owner, string? territory, CancellationToken ct)
+    /// <summary>Every account's board card, most recently changed first (the board's snapshot and GET /accounts).</summary>
+    public Task<IReadOnlyList<BoardCard>> BoardAsync(CancellationToken ct) => ListAsync(null, null, null, ct);
+
+    public async Task<IReadOnlyList<BoardCard>> ListAsync(string? focus, string? owner, string? territory, CancellationToken ct)
     {
         await using var cmd = dataSource.CreateCommand(
-            $"SELECT account_id, state FROM {schema.Schema}.journey_accounts WHERE (@focus::text IS NULL OR state->>'focusJob' = @focus) ORDER BY updated_at DESC LIMIT 5000");
+            $"""
+            SELECT card::text FROM {schema.Schema}.account_journeys
+            WHERE (@focus::text IS NULL OR focus_job = @focus)
+              AND (@owner::text IS NULL OR card->>'ownerSellerId' = @owner)
+              AND (@territory::text IS NULL OR card->>'territory' = @territory)
+            ORDER BY updated_at DESC LIMIT {MaxCards}
+            """);
         cmd.Parameters.Add(new NpgsqlParameter("focus", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)focus ?? DBNull.Value });
-        var cards = new List<AccountCard>();
+        cmd.Parameters.Add(new NpgsqlParameter("owner", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)owner ?? DBNull.Value });
+        cmd.Parameters.Add(new NpgsqlParameter("territory", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)territory ?? DBNull.Value });
+        var cards = new List<BoardCard>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            var s = JsonSerializer.Deserialize<AccountSnapshot>(reader.GetString(1), ContractJson.Options)!;
-            var p = roster.CurrentValue.Account(s.AccountId);
-            var card = new AccountCard(s.AccountId, p?.Name ?? s.AccountId, p?.OwnerSellerId, p?.Territory, s.FocusJob, s.SignalCount, s.LastSignalAt);
-            if ((owner is null || card.OwnerSellerId == owner) && (territory is null || card.Territory == territory))
-            {
-                cards.Add(card);
-            }
+            cards.Add(JsonSerializer.Deserialize<BoardCard>(reader.GetString(0), ContractJson.Options)!);
         }
 
         return cards;

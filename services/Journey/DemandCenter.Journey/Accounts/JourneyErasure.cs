@@ -1,5 +1,7 @@
 using DemandCenter.EventStore;
 using DemandCenter.Journey.Domain;
+using DemandCenter.Contracts;
+using DemandCenter.Journey.Domain.Playbooks;
 using Npgsql;
 
 namespace DemandCenter.Journey.Accounts;
@@ -8,13 +10,13 @@ namespace DemandCenter.Journey.Accounts;
 /// Forgets a contact in the journey's read models: every account projection that lists them is rebuilt from its
 /// stream (whose sealed fields now read "[erased]"), and prompts naming them lose the name.
 /// </summary>
-public sealed class JourneyErasure(EventStoreSchema schema, EventSerializer serializer, AccountProjection accounts) : IErasureHandler
+public sealed class JourneyErasure(EventStoreSchema schema, EventSerializer serializer, AccountProjection accounts, AccountQueries queries, HotAccounts hot, Playbook playbook, TimeProvider time) : IErasureHandler
 {
     public async Task EraseAsync(NpgsqlTransaction transaction, string subjectValue, CancellationToken ct)
     {
         var s = schema.Schema;
         var affected = new List<string>();
-        await using (var find = new NpgsqlCommand($"SELECT account_id FROM {s}.journey_accounts WHERE state->'contacts' ? @v", transaction.Connection, transaction))
+        await using (var find = new NpgsqlCommand($"SELECT account_id FROM {s}.account_journeys WHERE state->'buyingGroup' ? @v", transaction.Connection, transaction))
         {
             find.Parameters.AddWithValue("v", subjectValue);
             await using var reader = await find.ExecuteReaderAsync(ct);
@@ -30,7 +32,18 @@ public sealed class JourneyErasure(EventStoreSchema schema, EventSerializer seri
             rebuilt.Add(await ReplayAsync(transaction, accountId, ct));
         }
 
-        await accounts.SaveAsync(transaction, rebuilt, ct);
+        var now = time.GetUtcNow();
+        var rows = new List<AccountRow>();
+        foreach (var state in rebuilt)
+        {
+            var position = await queries.PositionAsync(state, new AccountProfile(state.AccountId, state.AccountId, null), now, [], ct);
+            rows.Add(new AccountRow(state, BoardCards.Of(state, new AccountProfile(state.AccountId, position.Name, position.OwnerSellerId, position.Territory, position.Segment, position.Tier),
+                new JourneyScores(position.Scores.Engagement.Value, position.Scores.Breadth.Value, position.Scores.Surge.Value, position.Scores.Urgency.Value)), null, position.AnnualRevenue));
+        }
+
+        await accounts.SaveAsync(transaction, rows, ct);
+        // This process's hot copies still hold the contact; the consumer reloads them from the rebuilt rows.
+        hot.Forget(affected);
         await using var prompts = new NpgsqlCommand(
             $$"""
             UPDATE {{s}}.prompts SET payload = jsonb_set(jsonb_set(payload, '{contactId}', to_jsonb(@erased::text)),
@@ -44,7 +57,7 @@ public sealed class JourneyErasure(EventStoreSchema schema, EventSerializer seri
 
     private async Task<AccountJourney> ReplayAsync(NpgsqlTransaction transaction, string accountId, CancellationToken ct)
     {
-        var state = AccountJourney.Empty(accountId);
+        var state = AccountJourney.Empty(accountId, ModelSettings.Of(playbook));
         await using var cmd = new NpgsqlCommand($"SELECT type, data::text FROM {schema.Schema}.events WHERE stream_id = @id ORDER BY version", transaction.Connection, transaction);
         cmd.Parameters.AddWithValue("id", JourneyEventTypes.StreamId(accountId));
         var rows = new List<(string Type, string Json)>();

@@ -8,8 +8,9 @@ using NpgsqlTypes;
 namespace DemandCenter.Journey.Prompts;
 
 /// <summary>
-/// The prompts read model (table prompts): what sellers' inboxes, catch-up and the REST API read.
-/// Its sequence column gives each prompt its place in a seller's feed (monotonic; gaps are allowed).
+/// The prompts read model (table prompts): what sellers' inboxes, catch-up, the board's load panel and the REST API
+/// read. Its sequence column is the prompt's place in its seller's feed; every change takes a new one, so
+/// catchUp(afterSequence) returns what is new and what changed (gaps are allowed).
 /// </summary>
 public sealed class PromptProjection(EventStoreSchema schema)
 {
@@ -24,17 +25,20 @@ public sealed class PromptProjection(EventStoreSchema schema)
             created_at  timestamptz NOT NULL DEFAULT now());
         CREATE INDEX IF NOT EXISTS prompts_seller_sequence ON {s}.prompts (seller_id, sequence);
         CREATE INDEX IF NOT EXISTS prompts_account ON {s}.prompts (account_id);
+        CREATE INDEX IF NOT EXISTS prompts_active ON {s}.prompts (seller_id) WHERE status IN ('open', 'accepted', 'snoozed');
         """);
 
+    private static readonly JsonSerializerOptions PatchJson = new(JsonSerializerDefaults.Web);
+
     /// <summary>Inserts the prompt and returns it as sellers will see it, with its sequence.</summary>
-    public async Task<PromptMessage> AddAsync(NpgsqlTransaction tx, PromptRaised raised, AccountProfile profile, IReadOnlyList<EvidenceItem> evidence, CancellationToken ct)
+    public async Task<PromptMessage> AddAsync(NpgsqlTransaction tx, PromptRaised raised, string accountName, IReadOnlyList<EvidenceItem> evidence, CancellationToken ct)
     {
         var prompt = new PromptMessage(
             raised.PromptId.ToString(),
             0, // assigned by the insert below
             raised.SellerId,
             raised.AccountId,
-            profile.Name,
+            accountName,
             raised.ContactId,
             raised.Action,
             raised.Role,
@@ -45,13 +49,20 @@ public sealed class PromptProjection(EventStoreSchema schema)
             evidence,
             raised.FocusJob,
             raised.At,
-            PromptStatus.Open);
+            PromptStatus.Open)
+        {
+            Scores = raised.Scores,
+            SlaBy = raised.SlaBy,
+            Overflow = raised.Overflow,
+            UpdatedAt = raised.At,
+        };
         // One round trip: take the next sequence, write it into the row and its payload, return it.
         await using var cmd = new NpgsqlCommand(
             $$"""
             INSERT INTO {{schema.Schema}}.prompts (prompt_id, sequence, seller_id, account_id, status, payload, created_at)
             SELECT @id, s, @seller, @account, @status, jsonb_set(@payload, '{sequence}', to_jsonb(s)), @at
             FROM nextval(pg_get_serial_sequence('{{schema.Schema}}.prompts', 'sequence')) AS s
+            ON CONFLICT (prompt_id) DO NOTHING
             RETURNING sequence
             """,
             tx.Connection, tx);
@@ -61,6 +72,41 @@ public sealed class PromptProjection(EventStoreSchema schema)
         cmd.Parameters.AddWithValue("status", PromptStatus.Open);
         cmd.Parameters.Add(new NpgsqlParameter("payload", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(prompt, ContractJson.Options) });
         cmd.Parameters.AddWithValue("at", raised.At);
-        return prompt with { Sequence = (long)(await cmd.ExecuteScalarAsync(ct))! };
+        return prompt with { Sequence = (long)(await cmd.ExecuteScalarAsync(ct) ?? 0L) };
+    }
+
+    /// <summary>
+    /// Applies a change to a prompt: new status and fields, a new sequence in its (possibly new) seller's feed.
+    /// Returns the prompt as it now is and the seller it was with before, or null when the prompt is unknown.
+    /// </summary>
+    /// <remarks>A null <paramref name="status"/> or <paramref name="sellerId"/> keeps the current one.</remarks>
+    public async Task<(PromptMessage Prompt, string PreviousSellerId)?> ChangeAsync(NpgsqlTransaction tx, Guid promptId, string? status, string? sellerId, IReadOnlyDictionary<string, object?> fields, CancellationToken ct)
+    {
+        var patch = new Dictionary<string, object?>(fields);
+        await using var cmd = new NpgsqlCommand(
+            $"""
+            WITH old AS (SELECT seller_id, status FROM {schema.Schema}.prompts WHERE prompt_id = @id FOR UPDATE),
+                 s AS (SELECT nextval(pg_get_serial_sequence('{schema.Schema}.prompts', 'sequence')) AS n)
+            UPDATE {schema.Schema}.prompts p SET status = coalesce(@status, old.status), seller_id = coalesce(@seller, old.seller_id), sequence = s.n,
+                   payload = p.payload || @patch || jsonb_build_object('sequence', s.n, 'status', coalesce(@status, old.status), 'sellerId', coalesce(@seller, old.seller_id))
+            FROM old, s WHERE p.prompt_id = @id
+            RETURNING p.payload::text, old.seller_id
+            """, tx.Connection, tx);
+        cmd.Parameters.AddWithValue("id", promptId);
+        cmd.Parameters.Add(new NpgsqlParameter("status", NpgsqlDbType.Text) { Value = (object?)status ?? DBNull.Value });
+        cmd.Parameters.Add(new NpgsqlParameter("seller", NpgsqlDbType.Text) { Value = (object?)sellerId ?? DBNull.Value });
+        cmd.Parameters.Add(new NpgsqlParameter("patch", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(patch, PatchJson) });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct)
+            ? (JsonSerializer.Deserialize<PromptMessage>(reader.GetString(0), ContractJson.Options)!, reader.GetString(1))
+            : null;
+    }
+
+    /// <summary>The prompt as it is (for answering a refused action), or null.</summary>
+    public async Task<PromptMessage?> GetAsync(NpgsqlTransaction tx, Guid promptId, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand($"SELECT payload::text FROM {schema.Schema}.prompts WHERE prompt_id = @id", tx.Connection, tx);
+        cmd.Parameters.AddWithValue("id", promptId);
+        return await cmd.ExecuteScalarAsync(ct) is string json ? JsonSerializer.Deserialize<PromptMessage>(json, ContractJson.Options) : null;
     }
 }

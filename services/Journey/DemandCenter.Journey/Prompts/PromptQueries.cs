@@ -28,8 +28,9 @@ public sealed class PromptQueries(NpgsqlDataSource dataSource, EventStoreSchema 
         QueryAsync($"SELECT payload, status FROM {schema.Schema}.prompts WHERE seller_id = @seller AND (@status::text IS NULL OR status = @status) ORDER BY sequence DESC LIMIT {MaxPage}",
             p => { p.AddWithValue("seller", sellerId); p.Add(new NpgsqlParameter("status", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)status ?? DBNull.Value }); }, ct);
 
-    public Task<IReadOnlyList<PromptMessage>> OpenForAccountAsync(string accountId, CancellationToken ct) =>
-        QueryAsync($"SELECT payload, status FROM {schema.Schema}.prompts WHERE account_id = @account AND status = '{PromptStatus.Open}' ORDER BY sequence DESC LIMIT {MaxPage}",
+    /// <summary>An account's prompts, newest first (open and past).</summary>
+    public Task<IReadOnlyList<PromptMessage>> ForAccountAsync(string accountId, CancellationToken ct) =>
+        QueryAsync($"SELECT payload, status FROM {schema.Schema}.prompts WHERE account_id = @account ORDER BY created_at DESC LIMIT {MaxPage}",
             p => p.AddWithValue("account", accountId), ct);
 
     private async Task<IReadOnlyList<PromptMessage>> QueryAsync(string sql, Action<NpgsqlParameterCollection> bind, CancellationToken ct)

@@ -1,0 +1,93 @@
+using DemandCenter.Contracts;
+using DemandCenter.Journey.Domain.Playbooks;
+
+namespace DemandCenter.Journey.Domain.Model;
+
+/// <summary>
+/// Best time to contact: the hours of the week in which the contact (else the account) engages and replies, as
+/// learned from their signals and from completed prompts that connected; with too little history, business hours in
+/// the account's territory. Recommendations carry the next such window, not just "now".
+/// </summary>
+public static class BestTime
+{
+    private const int MinContactEvidence = 3;
+    private const int MinAccountEvidence = 5;
+
+    public static BestTimeView For(AccountJourney state, string? contactId, AccountProfile profile, Playbook playbook, DateTimeOffset now)
+    {
+        var zone = Zone(profile.Territory, playbook);
+        if (contactId is not null && state.BuyingGroup.TryGetValue(contactId, out var member) && member.Hours.Total >= MinContactEvidence)
+        {
+            return FromHistogram("contact", member.Hours, zone, now);
+        }
+
+        if (state.Hours.Total >= MinAccountEvidence)
+        {
+            return FromHistogram("account", state.Hours, zone, now);
+        }
+
+        // Weekdays 09:00-17:00 in the territory's zone.
+        var hours = new HashSet<int>();
+        for (var h = 0; h < HourHistogram.Hours; h++)
+        {
+            var local = TimeZoneInfo.ConvertTime(WeekStart(now).AddHours(h), zone);
+            if (local.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday) && local.Hour is >= 9 and < 17)
+            {
+                hours.Add(h);
+            }
+        }
+
+        return View("territory", hours, zone, now);
+    }
+
+    private static BestTimeView FromHistogram(string basis, HourHistogram histogram, TimeZoneInfo zone, DateTimeOffset now)
+    {
+        var max = Enumerable.Range(0, HourHistogram.Hours).Max(h => histogram[h]);
+        var hours = Enumerable.Range(0, HourHistogram.Hours).Where(h => histogram[h] > 0 && histogram[h] * 2 >= max).ToHashSet();
+        return View(basis, hours, zone, now);
+    }
+
+    private static BestTimeView View(string basis, HashSet<int> hours, TimeZoneInfo zone, DateTimeOffset now)
+    {
+        var weekStart = WeekStart(now);
+        var labels = hours.Order().Select(h => TimeZoneInfo.ConvertTime(weekStart.AddHours(h), zone))
+            .Select(t => $"{t:ddd HH}:00").Take(12).ToList();
+        return new BestTimeView(basis, zone.Id, labels, Next(hours, now));
+    }
+
+    /// <summary>The first run of consecutive best hours at or after now (now itself when inside one).</summary>
+    public static TimeWindow Next(IReadOnlySet<int> hours, DateTimeOffset now)
+    {
+        var hourStart = new DateTimeOffset(now.UtcDateTime.Date.AddHours(now.UtcDateTime.Hour), TimeSpan.Zero);
+        for (var i = 0; i < HourHistogram.Hours; i++)
+        {
+            var start = hourStart.AddHours(i);
+            if (!hours.Contains(HourHistogram.HourOfWeek(start)))
+            {
+                continue;
+            }
+
+            var end = start.AddHours(1);
+            while (hours.Contains(HourHistogram.HourOfWeek(end)) && end - start < TimeSpan.FromHours(12))
+            {
+                end = end.AddHours(1);
+            }
+
+            return new TimeWindow(start < now ? now : start, end);
+        }
+
+        return new TimeWindow(now, now.AddHours(1));
+    }
+
+    public static TimeZoneInfo Zone(string? territory, Playbook playbook)
+    {
+        var id = territory is not null && playbook.Territories.TryGetValue(territory, out var z) ? z : playbook.DefaultTimeZone;
+        return TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc;
+    }
+
+    private static DateTimeOffset WeekStart(DateTimeOffset now)
+    {
+        var day = now.UtcDateTime.Date;
+        return new DateTimeOffset(day.AddDays(-(((int)day.DayOfWeek + 6) % 7)), TimeSpan.Zero);
+    }
+}

@@ -1,0 +1,168 @@
+using System.Globalization;
+using DemandCenter.Contracts;
+using DemandCenter.Journey.Domain.Playbooks;
+
+namespace DemandCenter.Journey.Domain.Model;
+
+/// <summary>A rule whose conditions hold, with its reason already written and the signals behind it.</summary>
+public sealed record Firing(OutreachRule Rule, string Reason, string? ContactId, IReadOnlyList<Guid> Evidence);
+
+/// <summary>Evaluates the playbook's next-best-outreach rules against a journey and fills their reason templates.</summary>
+public static class Rules
+{
+    public static IEnumerable<Firing> Evaluate(AccountJourney state, AccountProfile profile, IReadOnlyCollection<string> triggers, RecentSignal? trigger, DateTimeOffset now, JourneyContext ctx)
+    {
+        var playbook = ctx.Playbook;
+        ScoreBreakdown? scores = null;
+        ScoreBreakdown Scores() => scores ??= Scoring.Explain(state, now, playbook);
+
+        foreach (var rule in playbook.Rules.OrderBy(r => r.Priority).ThenBy(r => r.Id, StringComparer.Ordinal))
+        {
+            if (!rule.Trigger.Any(t => triggers.Contains(t) || (t == SignalKeys.Any && !triggers.Contains(SignalKeys.Tick))))
+            {
+                continue;
+            }
+
+            // One prompt per account and action at a time; a cooldown per rule; a seller working the account is left alone.
+            if (state.ActivePrompts.Any(p => p.Action == rule.Action)
+                || (state.LastFired.TryGetValue(rule.Id, out var last) && now - last < TimeSpan.FromHours(rule.CooldownHours))
+                || (!rule.BypassSuppression && state.WorkingUntil > now))
+            {
+                continue;
+            }
+
+            var window = rule.When?.Window is { } w ? InWindow(state, w, now) : null;
+            if (!Holds(rule.When, state, profile, window, now, ctx, Scores))
+            {
+                continue;
+            }
+
+            var facts = Facts(state, profile, trigger, window, now, ctx, Scores);
+            var contact = trigger?.ContactId ?? window?.LastOrDefault(s => s.ContactId is not null)?.ContactId
+                ?? state.BuyingGroup.OrderByDescending(m => m.Value.LastActive).Select(m => m.Key).FirstOrDefault();
+            var evidence = (window is { Count: > 0 } ? window.TakeLast(10).Select(s => s.SignalId) : trigger is null ? [] : [trigger.SignalId]).ToList();
+            yield return new Firing(rule, Fill(rule.Reason, facts), contact, evidence);
+        }
+    }
+
+    private static List<RecentSignal> InWindow(AccountJourney state, SignalWindow w, DateTimeOffset now) =>
+        [.. state.Recent.Where(s => w.Keys.Contains(s.Key) && s.OccurredAt >= now.AddHours(-w.Hours)).OrderBy(s => s.OccurredAt)];
+
+    private static bool Holds(RuleConditions? when, AccountJourney state, AccountProfile profile, List<RecentSignal>? window, DateTimeOffset now, JourneyContext ctx, Func<ScoreBreakdown> scores)
+    {
+        if (when is null)
+        {
+            return true;
+        }
+
+        if (when.Window is { } w && (window!.Count < w.MinCount || People(window) < w.MinPeople))
+        {
+            return false;
+        }
+
+        return (when.FocusJobs is null || (state.FocusJob is { } f && when.FocusJobs.Contains(f)))
+            && (when.MinFurthest is null || BuyingJobs.IndexOf(state.FurthestJob) >= BuyingJobs.IndexOf(when.MinFurthest))
+            && (when.MinUrgency is null || scores().Urgency.Value >= when.MinUrgency)
+            && (when.MinSurge is null || scores().Surge.Value >= when.MinSurge)
+            && (when.MinEngagement is null || scores().Engagement.Value >= when.MinEngagement)
+            && (when.TopAccount is not true || IsTopAccount(profile, ctx))
+            && (when.ActiveDays is null || state.LastSignalAt >= now.AddDays(-when.ActiveDays.Value))
+            && (when.NoInPersonDays is null || state.LastInPersonAt is null || state.LastInPersonAt < now.AddDays(-when.NoInPersonDays.Value))
+            && (when.StalledDays is null || (state.LastProgressAt is { } p && now - p >= TimeSpan.FromDays(when.StalledDays.Value)));
+    }
+
+    /// <summary>Top accounts: a top tier, or annual revenue in the top share of known accounts (the threshold is computed by the host).</summary>
+    public static bool IsTopAccount(AccountProfile profile, JourneyContext ctx) =>
+        (profile.Tier is { } tier && ctx.Playbook.TopAccounts.Tiers.Contains(tier))
+        || (profile.AnnualRevenue is { } revenue && ctx.TopRevenueThreshold is { } threshold && revenue >= threshold);
+
+    /// <summary>Distinct known people in the window; anonymous activity counts as one person.</summary>
+    private static int People(IEnumerable<RecentSignal> signals)
+    {
+        var list = signals.ToList();
+        var known = list.Where(s => s.ContactId is not null).Select(s => s.ContactId).Distinct(StringComparer.Ordinal).Count();
+        return known > 0 ? known : Math.Min(1, list.Count);
+    }
+
+    /// <summary>The placeholders a reason template may use.</summary>
+    public static IReadOnlyDictionary<string, string> ReasonFacts(AccountJourney state, AccountProfile profile, RecentSignal? trigger, DateTimeOffset now, JourneyContext ctx) =>
+        Facts(state, profile, trigger, null, now, ctx, () => Scoring.Explain(state, now, ctx.Playbook));
+
+    private static Dictionary<string, string> Facts(AccountJourney state, AccountProfile profile, RecentSignal? trigger, List<RecentSignal>? window, DateTimeOffset now, JourneyContext ctx, Func<ScoreBreakdown> scores)
+    {
+        var facts = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["account"] = profile.Name,
+            ["contact"] = NameOf(trigger?.ContactId ?? state.BuyingGroup.OrderByDescending(m => m.Value.LastActive).Select(m => m.Key).FirstOrDefault()),
+            ["time"] = trigger is null ? "" : trigger.OccurredAt.ToUniversalTime().ToString("HH:mm 'UTC'", CultureInfo.InvariantCulture),
+            ["formKind"] = trigger?.Key.StartsWith("form:", StringComparison.Ordinal) == true ? trigger.Key["form:".Length..].Replace('_', ' ') : "",
+            ["focus"] = state.FocusJob is null ? "no focus yet" : Scoring.Label(state.FocusJob),
+            ["furthest"] = state.FurthestJob is null ? "no job yet" : Scoring.Label(state.FurthestJob),
+            ["lastProgress"] = state.LastProgressAt?.ToString("d MMM", CultureInfo.InvariantCulture) ?? "the start",
+            ["urgency"] = scores().Urgency.Value.ToString(CultureInfo.InvariantCulture),
+            ["urgencyDrivers"] = string.Join(", ", scores().Urgency.Drivers),
+            ["nextNeeds"] = ForwardEcho.Predict(state.FocusJob, ctx.Transitions, ctx.Playbook) is { } echo ? string.Join(" and ", echo.Needs.Take(2)) : "a short check-in",
+            ["chatNote"] = ChatNote(state, now),
+        };
+        if (window is not null)
+        {
+            var people = window.Where(s => s.ContactId is not null).Select(s => s.ContactId!).Distinct(StringComparer.Ordinal).ToList();
+            facts["windowCount"] = window.Count.ToString(CultureInfo.InvariantCulture);
+            facts["windowPeople"] = people.Count switch
+            {
+                0 => "Someone",
+                1 => NameOf(people[0]),
+                2 => $"{NameOf(people[0])} and {NameOf(people[1])}",
+                _ => $"{people.Count} people",
+            };
+            facts["windowPeopleNames"] = people.Count == 0 ? "not yet identified" : string.Join(", ", people.Select(NameOf));
+            facts["windowSince"] = window.Count == 0 ? "now" : Since(window[0].OccurredAt, now);
+        }
+
+        return facts;
+    }
+
+    private static string ChatNote(AccountJourney state, DateTimeOffset now)
+    {
+        var asks = state.Recent.Where(s => s.Channel == "chat" && s.Key != "chat:other" && s.OccurredAt >= now.AddHours(-48))
+            .GroupBy(s => s.ContactId)
+            .Select(g => $"{NameOf(g.Key)} asked the chat about {string.Join(" and ", g.Select(s => s.Key["chat:".Length..]).Distinct(StringComparer.Ordinal))}")
+            .ToList();
+        return asks.Count == 0 ? "" : "; " + string.Join("; ", asks);
+    }
+
+    /// <summary>"kim.lee@acme.com" -> "Kim Lee". A seller reads a name, not an address.</summary>
+    public static string NameOf(string? contactId)
+    {
+        if (string.IsNullOrEmpty(contactId))
+        {
+            return "Someone";
+        }
+
+        var local = contactId.Split('@')[0];
+        var parts = local.Split(['.', '_', '-'], StringSplitOptions.RemoveEmptyEntries);
+        return parts.Length == 0 ? contactId : string.Join(' ', parts.Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
+    }
+
+    private static string Since(DateTimeOffset at, DateTimeOffset now)
+    {
+        var days = (now.UtcDateTime.Date - at.UtcDateTime.Date).Days;
+        return days switch
+        {
+            <= 0 => "today " + at.ToUniversalTime().ToString("HH:mm", CultureInfo.InvariantCulture),
+            1 => "yesterday",
+            _ => $"{days} days ago",
+        };
+    }
+
+    private static string Fill(string template, IReadOnlyDictionary<string, string> facts)
+    {
+        var result = template;
+        foreach (var (key, value) in facts)
+        {
+            result = result.Replace("{" + key + "}", value, StringComparison.Ordinal);
+        }
+
+        return result;
+    }
+}

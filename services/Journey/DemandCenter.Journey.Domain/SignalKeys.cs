@@ -1,0 +1,28 @@
+namespace DemandCenter.Journey.Domain;
+
+/// <summary>
+/// The evidence keys of a signal, which the playbook maps to buying jobs and rules trigger on:
+/// page:{category}, content:{category}, form:{formKind}, chat:{intent} (one per intent), email:{opened|clicked|bounced|unsubscribed},
+/// email:replied:{replyKind}, meeting:{mode}, crm:account_updated; and group:new_member for a new buying-group member.
+/// </summary>
+public static class SignalKeys
+{
+    public const string NewMember = "group:new_member";
+    public const string Any = "*";
+    public const string Tick = "tick";
+
+    public static IReadOnlyList<string> Of(RecordSignal s) => s.Type switch
+    {
+        "web.page.viewed" => ["page:" + (s.Category ?? "other")],
+        "web.content.downloaded" => ["content:" + (s.Category ?? "other")],
+        "web.form.submitted" => ["form:" + (s.FormKind ?? "other")],
+        "chat.message.posted" or "chat.conversation.ended" => s.Intents is { Count: > 0 } intents
+            ? [.. intents.Distinct(StringComparer.Ordinal).Select(i => "chat:" + i)]
+            : ["chat:other"],
+        "email.replied" => ["email:replied:" + (s.ReplyKind ?? "neutral")],
+        "meeting.held" => ["meeting:" + (s.MeetingMode ?? "virtual")],
+        "crm.account.updated" => ["crm:account_updated"],
+        _ when s.Type.StartsWith("email.", StringComparison.Ordinal) => ["email:" + s.Type["email.".Length..]],
+        _ => [s.Type],
+    };
+}

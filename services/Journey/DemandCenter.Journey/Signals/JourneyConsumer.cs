@@ -1,0 +1,244 @@
+using Confluent.Kafka;
+using DemandCenter.Contracts;
+using DemandCenter.EventStore;
+using DemandCenter.Journey.Accounts;
+using DemandCenter.Journey.Domain;
+using DemandCenter.Journey.Domain.Model;
+using DemandCenter.Journey.Domain.Playbooks;
+using DemandCenter.Journey.Forecast;
+using DemandCenter.Journey.Prompts;
+using DemandCenter.Journey.Team;
+using DemandCenter.Kafka;
+using DemandCenter.Telemetry;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace DemandCenter.Journey.Signals;
+
+/// <summary>
+/// The accounts' single writer: turns forwarded signals and commands (seller actions, reassignments, the clock's
+/// ticks) into account events. One store session per batch holds the appended events, the account and prompt read
+/// models, the outbox rows (prompts, prompt updates, board cards) and the consumed offsets: a crash anywhere leaves
+/// either all of a batch or none of it, and a restart resumes from the stored offsets. Both topics are keyed by
+/// account and have the same partitions, so one instance owns all input for an account and keeps it hot in memory.
+/// </summary>
+public sealed class JourneyConsumer(
+    KafkaClients clients,
+    EventStore.EventStore store,
+    ConsumerOffsets offsets,
+    AccountProjection accounts,
+    PromptProjection prompts,
+    AccountDirectory directory,
+    TeamDirectory teams,
+    TransitionModelCache transitions,
+    HotAccounts hot,
+    Playbook playbook,
+    TimeProvider time,
+    IOptions<JourneyOptions> options,
+    ILogger<JourneyConsumer> logger) : BatchConsumer(clients, logger)
+{
+    private readonly ModelSettings _settings = ModelSettings.Of(playbook);
+
+    protected override string GroupId => options.Value.ConsumerGroup;
+
+    protected override IReadOnlyCollection<string> Topics => [Contracts.Topics.JourneySignals, Contracts.Topics.JourneyCommands];
+
+    protected override bool CommitToKafka => false;
+
+    protected override int MaxBatchSize => options.Value.MaxBatchSize;
+
+    protected override IReadOnlyDictionary<TopicPartition, long>? LoadStoredOffsets(IReadOnlyCollection<TopicPartition> partitions)
+    {
+        // Whoever owned these partitions before may have written since our copies were taken.
+        hot.Clear();
+        return offsets.Load(GroupId, partitions);
+    }
+
+    protected override async Task HandleBatchAsync(IReadOnlyList<ConsumeResult<string, byte[]>> batch, CancellationToken ct)
+    {
+        var inputs = new List<JourneyInput>(batch.Count);
+        var unreadable = new List<OutboxMessage>();
+        foreach (var message in batch)
+        {
+            if (JourneyInputs.TryRead(message, out var input, out var error))
+            {
+                inputs.Add(input);
+            }
+            else
+            {
+                unreadable.Add(DeadLetter(message, error));
+            }
+        }
+
+        var accountIds = inputs.Select(i => i.Command.AccountId).Distinct(StringComparer.Ordinal).ToList();
+        await using var session = await store.BeginSessionAsync(accountIds.Select(JourneyEventTypes.StreamId), ct);
+        var tx = await session.TransactionAsync(ct);
+        var signalIds = inputs.Where(i => i.SignalId is not null).Select(i => i.SignalId!.Value).ToList();
+        var known = signalIds.Count == 0 ? [] : await session.KnownAsync(signalIds, ct);
+        // Add also drops repeats within the batch.
+        var fresh = inputs.Where(i => i.SignalId is not { } id || known.Add(id)).ToList();
+        var states = await LoadAsync(tx, accountIds, ct);
+        var (team, topRevenue) = await teams.CurrentAsync(playbook.TopAccounts.RevenueTopShare, ct);
+        var model = await transitions.CurrentAsync(ct);
+
+        var decided = new Dictionary<string, (long From, List<NewEvent> Events)>(StringComparer.Ordinal);
+        var outcomes = new List<(JourneyInput Input, IReadOnlyList<JourneyEvent> Events, AccountJourney Before)>();
+        foreach (var input in fresh)
+        {
+            var id = input.Command.AccountId;
+            var state = states.GetValueOrDefault(id) ?? AccountJourney.Empty(id, _settings);
+            var context = new JourneyContext(directory.Profile(id), playbook, team, model, topRevenue, time);
+            var events = JourneyDecider.Decide(input.Command, state, context);
+            team = Load.Apply(team, state, events);
+            if (!decided.TryGetValue(id, out var pending))
+            {
+                pending = (state.Version, []);
+                decided[id] = pending;
+            }
+
+            var metadata = Metadata(input);
+            pending.Events.AddRange(events.Select(e => new NewEvent(e.EventId, e, metadata)));
+            outcomes.Add((input, events, state));
+            states[id] = events.Aggregate(state, JourneyDecider.Evolve);
+        }
+
+        foreach (var (accountId, (from, events)) in decided.Where(d => d.Value.Events.Count > 0))
+        {
+            session.Append(JourneyEventTypes.StreamId(accountId), from, events);
+            DemandMetrics.EventsAppended.Add(events.Count);
+        }
+
+        foreach (var (input, events, before) in outcomes)
+        {
+            await PublishPromptChangesAsync(session, tx, input, events, before, states[input.Command.AccountId], ct);
+        }
+
+        var now = time.GetUtcNow();
+        var changed = decided.Keys.Select(id => states[id]).ToList();
+        var rows = changed.Select(s => Row(s, now, team, model, topRevenue)).ToList();
+        await accounts.SaveAsync(tx, rows, ct);
+        foreach (var row in rows)
+        {
+            session.Enqueue(new OutboxMessage(Contracts.Topics.Board, row.State.AccountId, ContractJson.Serialize(row.Card), new Dictionary<string, string>()));
+        }
+
+        foreach (var message in unreadable)
+        {
+            session.Enqueue(message);
+        }
+
+        session.StoreOffsets(GroupId, batch.GroupBy(m => m.TopicPartition).Select(g => new TopicPartitionOffset(g.Key, g.Max(m => m.Offset.Value) + 1)));
+        await session.CommitAsync(ct);
+
+        // Only what is committed becomes hot state; a failed batch leaves the cache as it was before it.
+        hot.Put(changed);
+        teams.Remember(team);
+    }
+
+    private async Task<Dictionary<string, AccountJourney>> LoadAsync(Npgsql.NpgsqlTransaction tx, IReadOnlyList<string> accountIds, CancellationToken ct)
+    {
+        var states = new Dictionary<string, AccountJourney>(StringComparer.Ordinal);
+        var cold = new List<string>();
+        foreach (var id in accountIds)
+        {
+            if (hot.TryGet(id, out var state))
+            {
+                states[id] = state;
+            }
+            else
+            {
+                cold.Add(id);
+            }
+        }
+
+        foreach (var (id, state) in await accounts.LoadAsync(tx, cold, ct))
+        {
+            states[id] = state;
+        }
+
+        return states;
+    }
+
+    private AccountRow Row(AccountJourney state, DateTimeOffset now, Domain.Model.Team team, TransitionModel model, decimal? topRevenue)
+    {
+        var profile = directory.Profile(state.AccountId).With(state.Overrides);
+        var context = new JourneyContext(directory.Profile(state.AccountId), playbook, team, model, topRevenue, time);
+        return new AccountRow(state, BoardCards.Of(state, profile, Scoring.Of(state, now, playbook)), JourneyDecider.NextCheck(state, context), profile.AnnualRevenue);
+    }
+
+    /// <summary>Writes the prompts read model for each prompt event and queues what the Hub pushes: new prompts and updates.</summary>
+    private async Task PublishPromptChangesAsync(EventSession session, Npgsql.NpgsqlTransaction tx, JourneyInput input, IReadOnlyList<JourneyEvent> events, AccountJourney before, AccountJourney after, CancellationToken ct)
+    {
+        var profile = directory.Profile(after.AccountId).With(after.Overrides);
+        foreach (var e in events)
+        {
+            if (e is PromptRaised raised)
+            {
+                var evidence = raised.EvidenceSignalIds.Select(id => after.Recent.LastOrDefault(r => r.SignalId == id)).OfType<RecentSignal>()
+                    .Select(r => new EvidenceItem(r.SignalId.ToString(), r.Type, r.Channel, r.OccurredAt, $"{Rules.NameOf(r.ContactId)}: {r.Summary ?? r.Type}"))
+                    .ToList();
+                var message = await prompts.AddAsync(tx, raised, profile.Name, evidence, ct);
+                session.Enqueue(PromptMessages.Raised(message));
+                DemandMetrics.PromptsRaised.Add(1, new KeyValuePair<string, object?>("action", raised.Action));
+                continue;
+            }
+
+            var change = PromptChanges.Of(e, before);
+            if (change is null)
+            {
+                continue;
+            }
+
+            if (change.Refusal is { } refusal)
+            {
+                var current = change.RefusedPromptId is { } pid ? await prompts.GetAsync(tx, pid, ct) : null;
+                if (current is not null)
+                {
+                    session.Enqueue(PromptMessages.Updated(new PromptUpdate(current.PromptId, current.AccountId, current.Status, e.At, current)
+                    {
+                        CommandId = input.CommandId,
+                        Rejected = refusal.Why,
+                    }));
+                }
+
+                continue;
+            }
+
+            var changed = await prompts.ChangeAsync(tx, change.PromptId, change.Status, change.SellerId, change.Fields, ct);
+            if (changed is { } c)
+            {
+                session.Enqueue(PromptMessages.Updated(new PromptUpdate(c.Prompt.PromptId, c.Prompt.AccountId, c.Prompt.Status, e.At, c.Prompt)
+                {
+                    CommandId = input.CommandId,
+                    PreviousSellerId = c.PreviousSellerId != c.Prompt.SellerId ? c.PreviousSellerId : null,
+                }));
+            }
+        }
+    }
+
+    private static EventMetadata Metadata(JourneyInput input)
+    {
+        var cause = (input.SignalId ?? input.CommandId)?.ToString();
+        return new EventMetadata
+        {
+            CorrelationId = cause,
+            CausationId = cause,
+            TraceParent = input.Message.Message.Headers.GetString(MessageHeaders.TraceParent),
+            SourceTopic = input.Message.Topic,
+            SourcePartition = input.Message.Partition.Value,
+            SourceOffset = input.Message.Offset.Value,
+        };
+    }
+
+    /// <summary>The original bytes, key and headers, plus the reason and where it came from, as every dead letter carries.</summary>
+    private static OutboxMessage DeadLetter(ConsumeResult<string, byte[]> message, string reason)
+    {
+        var headers = message.Message.Headers.ToText();
+        foreach (var (key, value) in DeadLetters.OriginHeaders(message, "journey.unreadable: " + reason))
+        {
+            headers[key] = value;
+        }
+
+        return new OutboxMessage(Contracts.Topics.DeadLetter, message.Message.Key ?? "", message.Message.Value ?? [], headers);
+    }
+}
