@@ -1,11 +1,12 @@
+using DemandCenter.Contracts;
 using DemandCenter.Testing;
 using Microsoft.Playwright;
 
 namespace DemandCenter.EndToEnd.Tests;
 
 /// <summary>
-/// One product host (prompts without cooldown, so every qualifying signal raises one) and one Chromium for all browser
-/// tests. Tests stay apart by using contacts and accounts of their own.
+/// One product host and one Chromium for all browser tests. Tests stay apart by using accounts of their own: the
+/// journey allows one active prompt per account and action, so a shared account would couple them.
 /// </summary>
 [CollectionDefinition(Name)]
 public sealed class ScreensCollection : ICollectionFixture<NoCooldownHost>, ICollectionFixture<Browser>
@@ -14,9 +15,24 @@ public sealed class ScreensCollection : ICollectionFixture<NoCooldownHost>, ICol
 }
 
 /// <summary>What the browser tests do as a person would: sign in, publish a buyer's signal, take screenshots.</summary>
-public abstract class ScreenTests(NoCooldownHost host, Browser browser)
+public abstract class ScreenTests(NoCooldownHost host, Browser browser) : IAsyncLifetime
 {
     protected const float Timeout = 30_000;
+    private readonly List<IBrowserContext> _contexts = [];
+    private readonly List<string> _pageErrors = [];
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>Closes the test's browser contexts; an uncaught script error on any of its pages fails the test.</summary>
+    public async Task DisposeAsync()
+    {
+        foreach (var context in _contexts)
+        {
+            await context.CloseAsync();
+        }
+
+        _pageErrors.ShouldBeEmpty("uncaught errors in the page");
+    }
 
     protected NoCooldownHost Host => host;
 
@@ -24,6 +40,8 @@ public abstract class ScreenTests(NoCooldownHost host, Browser browser)
     protected async Task<IPage> SignInAsync(string sub, string route = "", Func<IBrowserContext, Task>? prepare = null)
     {
         var context = await browser.Instance.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1366, Height = 860 } });
+        _contexts.Add(context);
+        context.Page += (_, page) => page.PageError += (_, error) => { lock (_pageErrors) { _pageErrors.Add(error); } };
         if (prepare is not null)
         {
             await prepare(context);
@@ -51,17 +69,41 @@ public abstract class ScreenTests(NoCooldownHost host, Browser browser)
     protected async Task<string> ViewAsync(string email, string path)
     {
         var id = Guid.NewGuid().ToString("n");
-        await host.PublishAsync(Contracts.Topics.SignalsWeb, email.Split('@')[1], CloudEvents.PageViewed(id, email, path));
+        await host.PublishAsync(Topics.SignalsWeb, email.Split('@')[1], CloudEvents.PageViewed(id, email, path));
         return id;
     }
 
-    /// <summary>A contact of a roster account no other test uses, so that locators by contact match one prompt.</summary>
-    protected static string NewContact(string domain) => $"buyer-{Guid.NewGuid().ToString("n")[..8]}@{domain}";
+    /// <summary>A buyer fills in the contact-sales form: the playbook's speed-to-lead rule calls the owner at once.</summary>
+    protected async Task<string> AskForSalesAsync(string email)
+    {
+        var id = Guid.NewGuid().ToString("n");
+        await host.PublishAsync(Topics.SignalsWeb, email.Split('@')[1],
+            CloudEvents.Event(SignalTypes.FormSubmitted, id, new { email, anonymousId = "v-" + id, formKind = "contact_sales" }));
+        return id;
+    }
 
-    /// <summary>An account no other test touches.</summary>
+    /// <summary>
+    /// An account no other test touches, owned by <paramref name="owner"/> as the CRM says (enterprise, tier 2: a seller's
+    /// journey that no top-account rule joins); returns its domain once the journey knows the owner.
+    /// </summary>
+    protected async Task<string> NewAccountAsync(string owner, string territory = "emea", string prefix = "acct")
+    {
+        var domain = NewAccount(prefix);
+        var id = Guid.NewGuid().ToString("n");
+        await host.PublishAsync(Topics.Crm, domain, CloudEvents.Event(SignalTypes.CrmAccountUpdated, id,
+            new { accountDomain = domain, name = NameOf(domain), ownerSellerId = owner, territory, segment = "enterprise", tier = "2" }));
+        await host.WaitUntilRecordedAsync(id);
+        return domain;
+    }
+
+    /// <summary>An account no other test touches, unknown to the CRM.</summary>
     protected static string NewAccount(string prefix) => $"{prefix}{Guid.NewGuid().ToString("n")[..8]}.com";
 
-    protected static ILocator PromptOf(IPage page, string contact) => page.Locator("#prompts .prompt", new() { HasText = contact });
+    /// <summary>"acct1a2b3c4d.com" -> "Acct1a2b3c4d".</summary>
+    protected static string NameOf(string domain) => char.ToUpperInvariant(domain[0]) + domain[1..domain.IndexOf('.', StringComparison.Ordinal)];
+
+    /// <summary>The active prompt card that names <paramref name="text"/> (a contact or an account name).</summary>
+    protected static ILocator PromptOf(IPage page, string text) => page.Locator("#prompts .prompt", new() { HasText = text });
 
     protected static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ArtifactsDir, name + ".png"), FullPage = true });

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
+using DemandCenter.Contracts;
 using DemandCenter.Testing;
 using Microsoft.Playwright;
 
@@ -10,17 +11,19 @@ namespace DemandCenter.EndToEnd.Tests;
 public sealed class SellerInboxTests(NoCooldownHost host, Browser browser) : ScreenTests(host, browser)
 {
     [Fact]
-    public async Task The_owner_sees_the_prompt_for_a_pricing_view_appear_and_another_seller_does_not()
+    public async Task The_owner_sees_a_prompt_arrive_with_its_reason_and_evidence_and_another_seller_does_not()
     {
         var ana = await SignInAsync("ana");
         var ben = await SignInAsync("ben");
-        var kim = NewContact("acme.com");
-        var hank = NewContact("globex.com");
+        var account = await NewAccountAsync("ana");
+        var kim = "kim@" + account;
 
         // Through the HTTP collector, as a marketing system would publish.
+        var id = Guid.NewGuid().ToString("n");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/signals")
         {
-            Content = new StringContent(Encoding.UTF8.GetString(CloudEvents.PageViewed(Guid.NewGuid().ToString("n"), kim, "/pricing")), Encoding.UTF8),
+            Content = new StringContent(Encoding.UTF8.GetString(
+                CloudEvents.Event(SignalTypes.FormSubmitted, id, new { email = kim, anonymousId = "v-" + id, formKind = "contact_sales" })), Encoding.UTF8),
         };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/cloudevents+json");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Host.ApiKey);
@@ -28,14 +31,16 @@ public sealed class SellerInboxTests(NoCooldownHost host, Browser browser) : Scr
 
         var card = PromptOf(ana, kim);
         await Assertions.Expect(card).ToBeVisibleAsync();
-        await Assertions.Expect(card.Locator(".action")).ToHaveTextAsync("pricing consult");
-        await Assertions.Expect(card.Locator(".account")).ToHaveTextAsync("Acme");
-        await Assertions.Expect(card.Locator(".reason")).ToContainTextAsync("viewed the pricing page");
+        await Assertions.Expect(card.Locator(".action")).ToHaveTextAsync("call");
+        await Assertions.Expect(card.Locator(".account")).ToHaveTextAsync(NameOf(account));
+        await Assertions.Expect(card.Locator(".reason")).ToContainTextAsync("contact sales form");
+        await Assertions.Expect(card.Locator(".scores")).ToContainTextAsync("urgency");
         await card.Locator(".evidence summary").ClickAsync();
-        await Assertions.Expect(card.Locator(".evidence li")).ToContainTextAsync("web");
+        await Assertions.Expect(card.Locator(".evidence li").First).ToContainTextAsync("web");
 
         // Ben's own prompt proves his page is live; Ana's prompt must never have reached it.
-        await ViewAsync(hank, "/pricing");
+        var hank = "hank@" + await NewAccountAsync("ben", "amer");
+        await AskForSalesAsync(hank);
         await Assertions.Expect(PromptOf(ben, hank)).ToBeVisibleAsync();
         await Assertions.Expect(ben.Locator(".prompt", new() { HasText = kim })).ToHaveCountAsync(0);
     }
@@ -43,8 +48,8 @@ public sealed class SellerInboxTests(NoCooldownHost host, Browser browser) : Scr
     [Fact]
     public async Task A_prompt_raised_before_sign_in_is_shown_by_catch_up()
     {
-        var sam = NewContact("soylent.co.uk");
-        await Host.WaitUntilRecordedAsync(await ViewAsync(sam, "/pricing"));
+        var sam = "sam@" + await NewAccountAsync("ana");
+        await AskForSalesAsync(sam);
         await Wait.UntilAsync(
             async () => await Host.ScalarAsync<long>("SELECT count(*) FROM demand.prompts WHERE payload->>'contactId' = @c", ("c", sam)) > 0,
             TimeSpan.FromSeconds(30), "the prompt to be stored");
@@ -58,25 +63,25 @@ public sealed class SellerInboxTests(NoCooldownHost host, Browser browser) : Scr
     public async Task A_seller_accepts_a_prompt_then_completes_it_with_an_outcome_and_the_server_records_both()
     {
         var ana = await SignInAsync("ana");
-        var lee = NewContact("acme.com");
-        await ViewAsync(lee, "/pricing");
+        var lee = "lee@" + await NewAccountAsync("ana");
+        await AskForSalesAsync(lee);
         var card = PromptOf(ana, lee);
         await Assertions.Expect(card).ToBeVisibleAsync();
         var promptId = await card.GetAttributeAsync("data-prompt-id");
 
         await card.GetByRole(AriaRole.Button, new() { Name = "Accept" }).ClickAsync();
         await Assertions.Expect(card).ToHaveAttributeAsync("data-status", "accepted");
-        (await StatusInStoreAsync(promptId!)).ShouldBe("accepted");
+        (await StatusInStoreAsync(promptId!)).ShouldBe(PromptStatus.Accepted);
         await ScreenshotAsync(ana, "seller-inbox");
 
         await card.GetByRole(AriaRole.Button, new() { Name = "Complete…" }).ClickAsync();
-        await card.GetByLabel("Outcome").SelectOptionAsync("meeting_booked");
+        await card.GetByLabel("Outcome").SelectOptionAsync(PromptOutcomes.MeetingBooked);
         await card.GetByRole(AriaRole.Button, new() { Name = "Complete", Exact = true }).ClickAsync();
 
         await Assertions.Expect(card).ToHaveCountAsync(0);
         await ana.Locator("details.closed > summary").ClickAsync();
         await Assertions.Expect(ana.Locator("#closed-prompts .prompt", new() { HasText = lee })).ToContainTextAsync("completed: meeting booked");
-        (await StatusInStoreAsync(promptId!)).ShouldBe("completed");
+        (await StatusInStoreAsync(promptId!)).ShouldBe(PromptStatus.Completed);
     }
 
     [Fact]
@@ -84,8 +89,8 @@ public sealed class SellerInboxTests(NoCooldownHost host, Browser browser) : Scr
     {
         var first = await SignInAsync("ana");
         var second = await SignInOnAsync(await first.Context.NewPageAsync(), "ana");
-        var mo = NewContact("acme.com");
-        await ViewAsync(mo, "/pricing");
+        var mo = "mo@" + await NewAccountAsync("ana");
+        await AskForSalesAsync(mo);
         await Assertions.Expect(PromptOf(first, mo)).ToBeVisibleAsync();
         await Assertions.Expect(PromptOf(second, mo)).ToBeVisibleAsync();
 
@@ -93,9 +98,9 @@ public sealed class SellerInboxTests(NoCooldownHost host, Browser browser) : Scr
         await card.GetByRole(AriaRole.Button, new() { Name = "Snooze…" }).ClickAsync();
         await card.GetByRole(AriaRole.Button, new() { Name = "4 hours" }).ClickAsync();
         await card.GetByRole(AriaRole.Button, new() { Name = "Snooze", Exact = true }).ClickAsync();
-        await Assertions.Expect(card).ToHaveAttributeAsync("data-status", "snoozed");
+        await Assertions.Expect(card).ToHaveAttributeAsync("data-status", PromptStatus.Snoozed);
         // The other tab learns it from the server's push, not from the first tab: within a second of the confirmation.
-        await Assertions.Expect(PromptOf(second, mo)).ToHaveAttributeAsync("data-status", "snoozed", new() { Timeout = 1_000 });
+        await Assertions.Expect(PromptOf(second, mo)).ToHaveAttributeAsync("data-status", PromptStatus.Snoozed, new() { Timeout = 1_000 });
 
         var other = PromptOf(second, mo);
         await other.GetByRole(AriaRole.Button, new() { Name = "Dismiss…" }).ClickAsync();
@@ -122,25 +127,24 @@ public sealed class SellerInboxTests(NoCooldownHost host, Browser browser) : Scr
             ws.ConnectToServer();
             Volatile.Write(ref current, ws);
         }));
-        var warmup = NewContact("acme.com");
-        await ViewAsync(warmup, "/pricing");
+        var warmup = "wes@" + await NewAccountAsync("ana");
+        await AskForSalesAsync(warmup);
         await Assertions.Expect(PromptOf(ana, warmup)).ToBeVisibleAsync();
+        var night = new[] { "nat@" + await NewAccountAsync("ana"), "nia@" + await NewAccountAsync("ana") };
 
         Volatile.Write(ref blocked, true);
         await ana.Context.SetOfflineAsync(true);
         await Volatile.Read(ref current)!.CloseAsync(new() { Code = 1006 });
         await Assertions.Expect(ana.Locator("#connection")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^(reconnecting|offline)$"));
-        var night = new[] { NewContact("acme.com"), NewContact("initech.com") };
         foreach (var contact in night)
         {
-            await Host.WaitUntilRecordedAsync(await ViewAsync(contact, "/pricing"));
+            await AskForSalesAsync(contact);
         }
 
         await Wait.UntilAsync(
             async () => await Host.ScalarAsync<long>("SELECT count(*) FROM demand.prompts WHERE payload->>'contactId' = ANY(@c)", ("c", night)) == night.Length,
             TimeSpan.FromSeconds(30), "the night's prompts to be stored");
         await Assertions.Expect(PromptOf(ana, night[0])).ToHaveCountAsync(0);
-        await ScreenshotAsync(ana, "seller-inbox-offline");
 
         Volatile.Write(ref blocked, false);
         await ana.Context.SetOfflineAsync(false);
@@ -161,10 +165,10 @@ public sealed class SellerInboxTests(NoCooldownHost host, Browser browser) : Scr
     {
         var ana = await SignInAsync("ana");
         var ben = await SignInAsync("ben");
-        var ivy = NewContact("globex.com");
-        var gus = NewContact("acme.com");
-        await ViewAsync(ivy, "/pricing");
-        await ViewAsync(gus, "/pricing");
+        var ivy = "ivy@" + await NewAccountAsync("ben", "amer");
+        var gus = "gus@" + await NewAccountAsync("ana");
+        await AskForSalesAsync(ivy);
+        await AskForSalesAsync(gus);
         await Assertions.Expect(PromptOf(ben, ivy)).ToBeVisibleAsync();
         await Assertions.Expect(PromptOf(ana, gus)).ToBeVisibleAsync();
         await Assertions.Expect(ana.Locator(".prompt", new() { HasText = ivy })).ToHaveCountAsync(0);
@@ -177,8 +181,8 @@ public sealed class SellerInboxTests(NoCooldownHost host, Browser browser) : Scr
             refused.Message.ShouldContain("not your prompt", Case.Insensitive);
         }
 
-        (await StatusInStoreAsync(bensPrompt!)).ShouldBe("open");
-        await Assertions.Expect(PromptOf(ben, ivy)).ToHaveAttributeAsync("data-status", "open");
+        (await StatusInStoreAsync(bensPrompt!)).ShouldBe(PromptStatus.Open);
+        await Assertions.Expect(PromptOf(ben, ivy)).ToHaveAttributeAsync("data-status", PromptStatus.Open);
 
         // A seller's route to the board leads back to the inbox.
         await ana.GotoAsync(Host.BaseUrl + "/#/board");

@@ -17,7 +17,7 @@ interface BestTime { basis: string; timeZone: string; hours: string[]; next: Tim
  */
 interface Position {
   accountId: string; name?: string; ownerSellerId?: string; territory?: string; segment?: string; tier?: string;
-  annualRevenue?: number; transactional?: boolean; version: number; signalCount?: number; lastSignalAt?: string;
+  annualRevenue?: number | null; transactional?: boolean; version: number; signalCount?: number; lastSignalAt?: string;
   focusJob?: string; focusSince?: string; furthestJob?: string; jobs?: JobEngagement[];
   scores?: Record<string, ExplainedScore | number>; buyingGroup?: (Member | string)[]; contacts?: string[];
   categoryViews?: Record<string, number>; forecast?: Forecast; bestTime?: BestTime;
@@ -26,19 +26,23 @@ interface Position {
 interface TimelineEvent { version: number; type: string; recordedAt: string; data: Record<string, unknown>; }
 interface Timeline { accountId: string; asOf?: string; version: number; position: Position; events: TimelineEvent[]; }
 
+/** Slider position for a moment typed into the date-time field rather than an event's. */
+const CUSTOM = -2;
+
 interface AccountPageProps { session: Session; accountId: string; onSignOut: () => void; onRefused: (status: number) => void; }
 
 export function AccountPage({ session, accountId, onSignOut, onRefused }: AccountPageProps) {
   const [current, setCurrent] = useState<Position | undefined>();
   const [events, setEvents] = useState<TimelineEvent[]>([]);
   const [cursor, setCursor] = useState(-1); // index into events; the last one (or -1) means "now"
-  const [asOf, setAsOf] = useState<Timeline | undefined>();
+  // The past position on show and the slider step (or CUSTOM) it answers; undefined shows the account as it is now.
+  const [shownPast, setShownPast] = useState<{ step: number; timeline: Timeline } | undefined>();
   const [error, setError] = useState("");
   const pending = useRef<AbortController>();
   const debounce = useRef(0);
 
   useEffect(() => {
-    setCurrent(undefined); setAsOf(undefined); setError("");
+    setCurrent(undefined); setShownPast(undefined); setError("");
     const id = encodeURIComponent(accountId);
     void Promise.all([
       getJson<Position>(session, `/api/v1/accounts/${id}`),
@@ -53,27 +57,27 @@ export function AccountPage({ session, accountId, onSignOut, onRefused }: Accoun
     });
   }, [accountId]);
 
-  const travel = (moment: string | undefined) => {
+  const travel = (step: number, moment: string | undefined) => {
+    setCursor(step);
     pending.current?.abort();
     window.clearTimeout(debounce.current);
-    if (!moment) { setAsOf(undefined); return; }
+    if (!moment) { setShownPast(undefined); return; }
     // A dragged slider fires many inputs; ask the server only once it rests.
     debounce.current = window.setTimeout(() => {
       const controller = (pending.current = new AbortController());
       void getJson<Timeline>(session, `/api/v1/accounts/${encodeURIComponent(accountId)}/timeline?asOf=${encodeURIComponent(moment)}`, controller.signal)
-        .then(setAsOf)
+        .then((timeline) => setShownPast({ step, timeline }))
         .catch((e: unknown) => { if (!(e instanceof DOMException && e.name === "AbortError")) setError(String(e)); });
     }, 120);
   };
 
-  const moveTo = (index: number) => {
-    setCursor(index);
-    travel(index >= events.length - 1 ? undefined : events[index].recordedAt);
-  };
+  const moveTo = (index: number) => travel(index, index >= events.length - 1 ? undefined : events[index].recordedAt);
 
-  const atNow = cursor >= events.length - 1 || !asOf;
-  const shown: Position | undefined = current && (atNow ? current : { ...asOf.position, name: current.name, ownerSellerId: current.ownerSellerId, territory: current.territory, segment: current.segment, tier: current.tier });
-  const shownVersion = atNow ? Number.MAX_SAFE_INTEGER : asOf.version;
+  const wantsNow = cursor >= events.length - 1;
+  const asOf = wantsNow ? undefined : shownPast?.timeline;
+  const loading = !wantsNow && shownPast?.step !== cursor;
+  const shown: Position | undefined = current && (!asOf ? current : { ...asOf.position, name: current.name, ownerSellerId: current.ownerSellerId, territory: current.territory, segment: current.segment, tier: current.tier });
+  const shownVersion = asOf ? asOf.version : Number.MAX_SAFE_INTEGER;
 
   return (
     <Shell session={session} title={current?.name ?? accountId} onSignOut={onSignOut}>
@@ -89,14 +93,16 @@ export function AccountPage({ session, accountId, onSignOut, onRefused }: Accoun
                 <input id="time-slider" type="range" min={0} max={events.length - 1} step={1} value={Math.max(0, cursor)}
                   aria-valuetext={cursor >= 0 ? `${cursor + 1} of ${events.length}: ${label(events[cursor].type)} at ${dateTime(events[cursor].recordedAt)}` : "now"}
                   onInput={(e) => moveTo(Number((e.target as HTMLInputElement).value))} />
-                <p id="as-of" class={atNow ? "now" : "past"} role="status" aria-live="polite">
-                  {atNow ? "Now: the account as it is." : `As of ${dateTime(asOf.asOf)} (version ${asOf.version}, event ${cursor + 1} of ${events.length})`}
+                <p id="as-of" class={wantsNow ? "now" : "past"} role="status" aria-live="polite" aria-busy={loading}>
+                  {wantsNow ? "Now: the account as it is."
+                    : loading || !asOf ? "Loading the account as it was…"
+                    : `As of ${dateTime(asOf.asOf)} (version ${asOf.version}${cursor >= 0 ? `, event ${cursor + 1} of ${events.length}` : ""})`}
                 </p>
                 <div class="tt-controls">
                   <label>Or any moment <input type="datetime-local" step={1} id="as-of-input"
                     min={localInputValue(new Date(events[0].recordedAt))}
-                    onChange={(e) => { const v = (e.target as HTMLInputElement).value; if (v) { setCursor(-2); travel(new Date(v).toISOString()); } }} /></label>
-                  <button type="button" disabled={atNow} onClick={() => moveTo(events.length - 1)}>Back to now</button>
+                    onChange={(e) => { const v = (e.target as HTMLInputElement).value; if (v) travel(CUSTOM, new Date(v).toISOString()); }} /></label>
+                  <button type="button" disabled={wantsNow} onClick={() => moveTo(events.length - 1)}>Back to now</button>
                 </div>
               </>
             )}
@@ -106,7 +112,7 @@ export function AccountPage({ session, accountId, onSignOut, onRefused }: Accoun
             <h2 id="timeline-title">Timeline ({events.length} events)</h2>
             <ol id="timeline" reversed>
               {[...events].reverse().map((e) => (
-                <li class={e.version > shownVersion ? "future" : ""} data-version={e.version} aria-current={!atNow && e.version === asOf?.version ? "step" : undefined}>
+                <li class={e.version > shownVersion ? "future" : ""} data-version={e.version} aria-current={asOf && e.version === asOf.version ? "step" : undefined}>
                   <time dateTime={e.recordedAt}>{dateTime(e.recordedAt)}</time> <strong>{label(e.type)}</strong> <span class="muted">v{e.version}</span>
                   <span class="event-data">{summarize(e.data)}</span>
                 </li>
@@ -133,7 +139,7 @@ function PositionView({ position: p }: { position: Position }) {
           {p.focusSince && <><dt>Focus since</dt><dd>{dateTime(p.focusSince)}</dd></>}
           <dt>Owner</dt><dd>{p.ownerSellerId ?? "—"}</dd>
           <dt>Territory · segment · tier</dt><dd>{[p.territory, label(p.segment), p.tier].filter(Boolean).join(" · ") || "—"}</dd>
-          {p.annualRevenue !== undefined && <><dt>Annual revenue</dt><dd>{p.annualRevenue.toLocaleString()}</dd></>}
+          {p.annualRevenue != null && <><dt>Annual revenue</dt><dd>{p.annualRevenue.toLocaleString()}</dd></>}
           {p.transactional && <><dt>Journey</dt><dd>transactional (digital outreach)</dd></>}
           <dt>Signals</dt><dd id="signal-count">{p.signalCount ?? 0} (last {relative(p.lastSignalAt)})</dd>
           <dt>Version</dt><dd>{p.version}</dd>
