@@ -71,9 +71,9 @@ public sealed class AccountPageTests(NoCooldownHost host, Browser browser) : Scr
         await ViewAsync(kim, "/pricing");
         await AskForSalesAsync(kim);
         var ana = await SignInAsync("ana");
-        await Assertions.Expect(PromptOf(ana, kim).First).ToBeVisibleAsync();
+        await Assertions.Expect(CallFor(ana, kim).First).ToBeVisibleAsync();
 
-        await PromptOf(ana, kim).First.Locator("a.account").ClickAsync();
+        await CallFor(ana, kim).First.Locator("a.account").ClickAsync();
 
         await Assertions.Expect(ana).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"#/accounts/{account}$"));
         await Assertions.Expect(ana.Locator("h1")).ToHaveTextAsync(NameOf(account));

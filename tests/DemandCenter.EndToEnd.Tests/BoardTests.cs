@@ -59,8 +59,8 @@ public sealed class BoardTests(NoCooldownHost host, Browser browser) : ScreenTes
         var account = await NewAccountAsync("ben", "amer");
         var alice = "alice@" + account;
         await AskForSalesAsync(alice);
-        await Assertions.Expect(PromptOf(ben, alice)).ToBeVisibleAsync();
-        var promptId = await PromptOf(ben, alice).GetAttributeAsync("data-prompt-id");
+        await Assertions.Expect(CallFor(ben, alice)).ToBeVisibleAsync();
+        var promptId = await CallFor(ben, alice).GetAttributeAsync("data-prompt-id");
 
         await olga.Locator($".card[data-account-id='{account}'] .card-button").ClickAsync();
         var dialog = olga.GetByRole(AriaRole.Dialog);
@@ -71,8 +71,8 @@ public sealed class BoardTests(NoCooldownHost host, Browser browser) : ScreenTes
         await Assertions.Expect(dialog.GetByRole(AriaRole.Status)).ToContainTextAsync("confirmed");
 
         // Moved everywhere it is shown: gone from Ben's inbox, arrived in Ana's.
-        await Assertions.Expect(PromptOf(ana, alice)).ToBeVisibleAsync();
-        await Assertions.Expect(PromptOf(ben, alice)).ToHaveCountAsync(0);
+        await Assertions.Expect(CallFor(ana, alice)).ToBeVisibleAsync();
+        await Assertions.Expect(CallFor(ben, alice)).ToHaveCountAsync(0);
 
         await dialog.GetByLabel("Reassign the account to").SelectOptionAsync("ana");
         await dialog.Locator("form:has(#reassign-account)").GetByRole(AriaRole.Button, new() { Name = "Reassign" }).ClickAsync();

@@ -105,8 +105,19 @@ public abstract class ScreenTests(NoCooldownHost host, Browser browser) : IAsync
     /// <summary>The active prompt card that names <paramref name="text"/> (a contact or an account name).</summary>
     protected static ILocator PromptOf(IPage page, string text) => page.Locator("#prompts .prompt", new() { HasText = text });
 
+    /// <summary>
+    /// The speed-to-lead call that a contact-sales form raises for <paramref name="contact"/>; other rules (a surge) may
+    /// raise a second prompt naming the same contact.
+    /// </summary>
+    protected static ILocator CallFor(IPage page, string contact) => PromptOf(page, contact).Filter(new() { HasText = "contact sales form" });
+
     protected static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ArtifactsDir, name + ".png"), FullPage = true });
+
+    /// <summary>Waits until each contact has a prompt in the read model.</summary>
+    protected Task PromptsStoredForAsync(params string[] contacts) => Wait.UntilAsync(
+        async () => await host.ScalarAsync<long>("SELECT count(DISTINCT payload->>'contactId') FROM demand.prompts WHERE payload->>'contactId' = ANY(@c)", ("c", contacts)) == contacts.Length,
+        TimeSpan.FromSeconds(30), "prompts for " + string.Join(", ", contacts));
 
     protected Task<string?> StatusInStoreAsync(string promptId) =>
         host.ScalarAsync<string>("SELECT status FROM demand.prompts WHERE prompt_id = @id::uuid", ("id", promptId));

@@ -29,7 +29,7 @@ public sealed class SellerInboxTests(NoCooldownHost host, Browser browser) : Scr
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Host.ApiKey);
         (await Host.Http.SendAsync(request)).StatusCode.ShouldBe(System.Net.HttpStatusCode.Accepted);
 
-        var card = PromptOf(ana, kim);
+        var card = CallFor(ana, kim);
         await Assertions.Expect(card).ToBeVisibleAsync();
         await Assertions.Expect(card.Locator(".action")).ToHaveTextAsync("call");
         await Assertions.Expect(card.Locator(".account")).ToHaveTextAsync(NameOf(account));
@@ -41,7 +41,7 @@ public sealed class SellerInboxTests(NoCooldownHost host, Browser browser) : Scr
         // Ben's own prompt proves his page is live; Ana's prompt must never have reached it.
         var hank = "hank@" + await NewAccountAsync("ben", "amer");
         await AskForSalesAsync(hank);
-        await Assertions.Expect(PromptOf(ben, hank)).ToBeVisibleAsync();
+        await Assertions.Expect(CallFor(ben, hank)).ToBeVisibleAsync();
         await Assertions.Expect(ben.Locator(".prompt", new() { HasText = kim })).ToHaveCountAsync(0);
     }
 
@@ -50,13 +50,11 @@ public sealed class SellerInboxTests(NoCooldownHost host, Browser browser) : Scr
     {
         var sam = "sam@" + await NewAccountAsync("ana");
         await AskForSalesAsync(sam);
-        await Wait.UntilAsync(
-            async () => await Host.ScalarAsync<long>("SELECT count(*) FROM demand.prompts WHERE payload->>'contactId' = @c", ("c", sam)) > 0,
-            TimeSpan.FromSeconds(30), "the prompt to be stored");
+        await PromptsStoredForAsync(sam);
 
         var ana = await SignInAsync("ana");
 
-        await Assertions.Expect(PromptOf(ana, sam)).ToBeVisibleAsync();
+        await Assertions.Expect(CallFor(ana, sam)).ToBeVisibleAsync();
     }
 
     [Fact]
@@ -65,7 +63,7 @@ public sealed class SellerInboxTests(NoCooldownHost host, Browser browser) : Scr
         var ana = await SignInAsync("ana");
         var lee = "lee@" + await NewAccountAsync("ana");
         await AskForSalesAsync(lee);
-        var card = PromptOf(ana, lee);
+        var card = CallFor(ana, lee);
         await Assertions.Expect(card).ToBeVisibleAsync();
         var promptId = await card.GetAttributeAsync("data-prompt-id");
 
@@ -91,23 +89,23 @@ public sealed class SellerInboxTests(NoCooldownHost host, Browser browser) : Scr
         var second = await SignInOnAsync(await first.Context.NewPageAsync(), "ana");
         var mo = "mo@" + await NewAccountAsync("ana");
         await AskForSalesAsync(mo);
-        await Assertions.Expect(PromptOf(first, mo)).ToBeVisibleAsync();
-        await Assertions.Expect(PromptOf(second, mo)).ToBeVisibleAsync();
+        await Assertions.Expect(CallFor(first, mo)).ToBeVisibleAsync();
+        await Assertions.Expect(CallFor(second, mo)).ToBeVisibleAsync();
 
-        var card = PromptOf(first, mo);
+        var card = CallFor(first, mo);
         await card.GetByRole(AriaRole.Button, new() { Name = "Snooze…" }).ClickAsync();
         await card.GetByRole(AriaRole.Button, new() { Name = "4 hours" }).ClickAsync();
         await card.GetByRole(AriaRole.Button, new() { Name = "Snooze", Exact = true }).ClickAsync();
         await Assertions.Expect(card).ToHaveAttributeAsync("data-status", PromptStatus.Snoozed);
         // The other tab learns it from the server's push, not from the first tab: within a second of the confirmation.
-        await Assertions.Expect(PromptOf(second, mo)).ToHaveAttributeAsync("data-status", PromptStatus.Snoozed, new() { Timeout = 1_000 });
+        await Assertions.Expect(CallFor(second, mo)).ToHaveAttributeAsync("data-status", PromptStatus.Snoozed, new() { Timeout = 1_000 });
 
-        var other = PromptOf(second, mo);
+        var other = CallFor(second, mo);
         await other.GetByRole(AriaRole.Button, new() { Name = "Dismiss…" }).ClickAsync();
         await other.GetByLabel("Reason").SelectOptionAsync("bad_timing");
         await other.GetByRole(AriaRole.Button, new() { Name = "Dismiss", Exact = true }).ClickAsync();
         await Assertions.Expect(other).ToHaveCountAsync(0);
-        await Assertions.Expect(PromptOf(first, mo)).ToHaveCountAsync(0, new() { Timeout = 1_000 });
+        await Assertions.Expect(CallFor(first, mo)).ToHaveCountAsync(0, new() { Timeout = 1_000 });
     }
 
     [Fact]
@@ -129,7 +127,7 @@ public sealed class SellerInboxTests(NoCooldownHost host, Browser browser) : Scr
         }));
         var warmup = "wes@" + await NewAccountAsync("ana");
         await AskForSalesAsync(warmup);
-        await Assertions.Expect(PromptOf(ana, warmup)).ToBeVisibleAsync();
+        await Assertions.Expect(CallFor(ana, warmup)).ToBeVisibleAsync();
         var night = new[] { "nat@" + await NewAccountAsync("ana"), "nia@" + await NewAccountAsync("ana") };
 
         Volatile.Write(ref blocked, true);
@@ -141,10 +139,8 @@ public sealed class SellerInboxTests(NoCooldownHost host, Browser browser) : Scr
             await AskForSalesAsync(contact);
         }
 
-        await Wait.UntilAsync(
-            async () => await Host.ScalarAsync<long>("SELECT count(*) FROM demand.prompts WHERE payload->>'contactId' = ANY(@c)", ("c", night)) == night.Length,
-            TimeSpan.FromSeconds(30), "the night's prompts to be stored");
-        await Assertions.Expect(PromptOf(ana, night[0])).ToHaveCountAsync(0);
+        await PromptsStoredForAsync(night);
+        await Assertions.Expect(CallFor(ana, night[0])).ToHaveCountAsync(0);
 
         Volatile.Write(ref blocked, false);
         await ana.Context.SetOfflineAsync(false);
@@ -152,12 +148,12 @@ public sealed class SellerInboxTests(NoCooldownHost host, Browser browser) : Scr
         await Assertions.Expect(ana.Locator("#connection")).ToHaveTextAsync("connected");
         foreach (var contact in night)
         {
-            await Assertions.Expect(PromptOf(ana, contact)).ToBeVisibleAsync();
-            await Assertions.Expect(PromptOf(ana, contact).Locator(".missed-badge")).ToBeVisibleAsync();
+            await Assertions.Expect(CallFor(ana, contact)).ToBeVisibleAsync();
+            await Assertions.Expect(CallFor(ana, contact).Locator(".missed-badge")).ToBeVisibleAsync();
         }
 
         await Assertions.Expect(ana.Locator("#notice")).ToContainTextAsync("arrived while you were away");
-        await Assertions.Expect(PromptOf(ana, warmup)).ToHaveCountAsync(1);
+        await Assertions.Expect(CallFor(ana, warmup)).ToHaveCountAsync(1);
     }
 
     [Fact]
@@ -169,10 +165,10 @@ public sealed class SellerInboxTests(NoCooldownHost host, Browser browser) : Scr
         var gus = "gus@" + await NewAccountAsync("ana");
         await AskForSalesAsync(ivy);
         await AskForSalesAsync(gus);
-        await Assertions.Expect(PromptOf(ben, ivy)).ToBeVisibleAsync();
-        await Assertions.Expect(PromptOf(ana, gus)).ToBeVisibleAsync();
+        await Assertions.Expect(CallFor(ben, ivy)).ToBeVisibleAsync();
+        await Assertions.Expect(CallFor(ana, gus)).ToBeVisibleAsync();
         await Assertions.Expect(ana.Locator(".prompt", new() { HasText = ivy })).ToHaveCountAsync(0);
-        var bensPrompt = await PromptOf(ben, ivy).GetAttributeAsync("data-prompt-id");
+        var bensPrompt = await CallFor(ben, ivy).GetAttributeAsync("data-prompt-id");
 
         // Ana's own token, Ben's prompt id: what a tampered client would send.
         await using (var forger = await HubTestClient.ConnectAsync(Host.BaseUrl, "/hubs/sellers", await Host.TokenAsync("ana")))
@@ -182,7 +178,7 @@ public sealed class SellerInboxTests(NoCooldownHost host, Browser browser) : Scr
         }
 
         (await StatusInStoreAsync(bensPrompt!)).ShouldBe(PromptStatus.Open);
-        await Assertions.Expect(PromptOf(ben, ivy)).ToHaveAttributeAsync("data-status", PromptStatus.Open);
+        await Assertions.Expect(CallFor(ben, ivy)).ToHaveAttributeAsync("data-status", PromptStatus.Open);
 
         // A seller's route to the board leads back to the inbox.
         await ana.GotoAsync(Host.BaseUrl + "/#/board");

@@ -13,11 +13,24 @@ export class BoardStore {
   readonly cards = new Map<string, BoardCard>();
   readonly moved = new Map<string, number>();
   load: BoardLoad | undefined;
+  /** Distinct values per filterable field, grown as cards arrive (a value never disappears mid-session). */
+  private readonly seen = { territory: new Set<string>(), segment: new Set<string>(), ownerSellerId: new Set<string>(), tier: new Set<string>() };
+  private revision = 0;
+  private cached: { revision: number; filters: BoardFilters; columns: Map<string, BoardCard[]> } | undefined;
 
   snapshot(cards: BoardCard[]): void {
     this.cards.clear();
     this.moved.clear();
-    for (const c of cards) this.cards.set(c.accountId, c);
+    for (const c of cards) this.put(c);
+  }
+
+  private put(c: BoardCard): void {
+    this.cards.set(c.accountId, c);
+    this.revision++;
+    for (const field of ["territory", "segment", "ownerSellerId", "tier"] as const) {
+      const v = c[field];
+      if (v) this.seen[field].add(v);
+    }
   }
 
   /** Applies a coalesced delta; returns whether anything changed. */
@@ -27,7 +40,7 @@ export class BoardStore {
       const known = this.cards.get(c.accountId);
       if (known && known.version > c.version) continue;
       if (known && (known.focusJob ?? NO_FOCUS) !== (c.focusJob ?? NO_FOCUS)) this.moved.set(c.accountId, now);
-      this.cards.set(c.accountId, c);
+      this.put(c);
       any = true;
     }
     return any;
@@ -40,8 +53,16 @@ export class BoardStore {
     return any;
   }
 
-  /** Cards that pass the filters, grouped by focus job, most urgent first. */
+  /** Cards that pass the filters, grouped by focus job, most urgent first; recomputed only after a change. */
   columns(filters: BoardFilters): Map<string, BoardCard[]> {
+    const c = this.cached;
+    if (c && c.revision === this.revision && c.filters === filters) return c.columns;
+    const columns = this.group(filters);
+    this.cached = { revision: this.revision, filters, columns };
+    return columns;
+  }
+
+  private group(filters: BoardFilters): Map<string, BoardCard[]> {
     const columns = new Map<string, BoardCard[]>();
     for (const c of this.cards.values()) {
       if (filters.territory && c.territory !== filters.territory) continue;
@@ -61,9 +82,7 @@ export class BoardStore {
 
   /** Distinct values of one card field, for the filter lists. */
   values(field: "territory" | "segment" | "ownerSellerId" | "tier"): string[] {
-    const set = new Set<string>();
-    for (const c of this.cards.values()) { const v = c[field]; if (v) set.add(v); }
-    return [...set].sort();
+    return [...this.seen[field]].sort();
   }
 
   /**

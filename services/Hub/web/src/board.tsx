@@ -1,3 +1,4 @@
+import { Component } from "preact";
 import { useEffect, useReducer, useRef, useState } from "preact/hooks";
 import { getJson } from "./api";
 import { BoardStore, NO_FILTERS, NO_FOCUS, type BoardFilters } from "./board-store";
@@ -35,7 +36,12 @@ export function Board({ session, onSignOut, onRefused }: BoardProps) {
       session,
       handlers: (c) => {
         c.on("boardSnapshot", (cards: BoardCard[]) => { store.snapshot(cards); schedule(); });
-        c.on("accountsChanged", (cards: BoardCard[]) => { if (store.changed(cards)) schedule(); });
+        c.on("accountsChanged", (cards: BoardCard[]) => {
+          if (!store.changed(cards)) return;
+          // Paired with the measure after the next draw: how long a delta takes from arrival to the DOM.
+          if (!frame.current) performance.mark("board-delta");
+          schedule();
+        });
         c.on("loadChanged", (load: BoardLoad) => { store.load = load; schedule(); });
       },
       onConnected: async () => {
@@ -53,6 +59,13 @@ export function Board({ session, onSignOut, onRefused }: BoardProps) {
     return () => { window.clearInterval(cues); cancelAnimationFrame(frame.current); void connection.stop(); };
   }, []);
 
+  useEffect(() => {
+    if (performance.getEntriesByName("board-delta", "mark").length) {
+      performance.measure("board-draw", "board-delta");
+      performance.clearMarks("board-delta");
+    }
+  });
+
   const columns = store.columns(filters);
   const flow = store.flow();
   const shown = [...columns.values()].reduce((n, l) => n + l.length, 0);
@@ -60,7 +73,7 @@ export function Board({ session, onSignOut, onRefused }: BoardProps) {
   const toggleExpanded = (job: string) => { const next = new Set(expanded); if (next.has(job)) next.delete(job); else next.add(job); setExpanded(next); };
 
   return (
-    <Shell session={session} title="Journey board" connection={state} onSignOut={onSignOut}>
+    <Shell session={session} title="Journey board" connection={state} wide onSignOut={onSignOut}>
       <section class="board-tools" aria-label="Filters">
         <FilterSelect id="f-territory" text="Territory" value={filters.territory} values={store.values("territory")} onChange={setFilter("territory")} />
         <FilterSelect id="f-segment" text="Segment" value={filters.segment} values={store.values("segment")} onChange={setFilter("segment")} />
@@ -111,7 +124,20 @@ function FilterSelect({ id, text, value, values, onChange }: { id: string; text:
   );
 }
 
-function AccountCard({ card: c, moved, onOpen }: { card: BoardCard; moved: boolean; onOpen: () => void }) {
+interface CardProps { card: BoardCard; moved: boolean; onOpen: () => void; }
+
+/** Redrawn only when its card (a new version) or its move cue changes: a delta touches a few cards of thousands. */
+class AccountCard extends Component<CardProps> {
+  shouldComponentUpdate(next: CardProps): boolean {
+    return next.card !== this.props.card || next.moved !== this.props.moved;
+  }
+
+  render({ card, moved, onOpen }: CardProps) {
+    return <CardView card={card} moved={moved} onOpen={onOpen} />;
+  }
+}
+
+function CardView({ card: c, moved, onOpen }: CardProps) {
   const band = urgencyBand(c.scores.urgency);
   return (
     <li class={`card urgency-${band}${moved ? " moved" : ""}`} data-account-id={c.accountId} data-focus={c.focusJob ?? NO_FOCUS}>

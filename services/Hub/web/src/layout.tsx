@@ -7,10 +7,10 @@ export function ConnectionBadge({ state }: { state: ConnectionState | undefined 
   return <span id="connection" class="connection" data-state={state} role="status" aria-live="polite" aria-label={`Connection: ${state}`}>{state}</span>;
 }
 
-interface ShellProps { session: Session; title: string; connection?: ConnectionState; onSignOut: () => void; children: ComponentChildren; }
+interface ShellProps { session: Session; title: string; connection?: ConnectionState; wide?: boolean; onSignOut: () => void; children: ComponentChildren; }
 
 /** Page frame: title, navigation for the person's role, who is signed in, the live connection state. */
-export function Shell({ session, title, connection, onSignOut, children }: ShellProps) {
+export function Shell({ session, title, connection, wide, onSignOut, children }: ShellProps) {
   const links = session.role === "orchestrator" ? [["#/board", "Board"]] : [["#/inbox", "Inbox"]];
   return (
     <>
@@ -24,7 +24,7 @@ export function Shell({ session, title, connection, onSignOut, children }: Shell
         <ConnectionBadge state={connection} />
         <button type="button" id="sign-out" onClick={onSignOut}>Sign out</button>
       </header>
-      <main id="content" tabIndex={-1}>{children}</main>
+      <main id="content" class={wide ? "wide" : undefined} tabIndex={-1}>{children}</main>
     </>
   );
 }
