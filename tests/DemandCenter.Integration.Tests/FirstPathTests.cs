@@ -7,30 +7,34 @@ using DemandCenter.Testing;
 namespace DemandCenter.Integration.Tests;
 
 /// <summary>The first path end to end on real PostgreSQL and the mock-cluster broker: Kafka in, prompt pushed out.</summary>
-// Every test here raises prompts for the same few accounts: no cooldown between them.
-public sealed class FirstPathTests(NoCooldownHost host) : IClassFixture<NoCooldownHost>
+public sealed class FirstPathTests(DemandTestHost host) : IClassFixture<DemandTestHost>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
     private static string NewId() => Guid.NewGuid().ToString("n");
 
     [Fact]
-    public async Task A_pricing_view_by_a_known_contact_becomes_a_stream_event_and_a_prompt_pushed_to_the_owner_only()
+    public async Task A_contact_sales_form_becomes_stream_events_and_a_call_prompt_due_in_five_minutes_pushed_to_the_owner_only()
     {
         await using var ana = await HubTestClient.ConnectAsync(host.BaseUrl, "/hubs/sellers", await host.TokenAsync("ana"));
         await using var ben = await HubTestClient.ConnectAsync(host.BaseUrl, "/hubs/sellers", await host.TokenAsync("ben"));
         var id = NewId();
         var signalId = SignalIds.For(CloudEvents.Source, id);
 
-        await host.PublishAsync(Topics.SignalsWeb, "acme.com", CloudEvents.PageViewed(id, "kim@acme.com", "/pricing"));
+        await host.PublishAsync(Topics.SignalsWeb, "acme.com", ContactSales(id, "kim@acme.com"));
 
         var prompt = await NextPromptFor(ana, signalId);
         prompt["accountId"]!.GetValue<string>().ShouldBe("acme.com");
         prompt["accountName"]!.GetValue<string>().ShouldBe("Acme");
         prompt["sellerId"]!.GetValue<string>().ShouldBe("ana");
-        prompt["action"]!.GetValue<string>().ShouldBe("pricing_consult");
+        prompt["action"]!.GetValue<string>().ShouldBe("call");
+        prompt["role"]!.GetValue<string>().ShouldBe("owner");
         prompt["contactId"]!.GetValue<string>().ShouldBe("kim@acme.com");
-        prompt["reason"]!.GetValue<string>().ShouldContain("pricing");
+        prompt["reason"]!.GetValue<string>().ShouldContain("Kim from Acme submitted a contact sales form");
+        var created = prompt["createdAt"]!.GetValue<DateTimeOffset>();
+        (prompt["dueBy"]!.GetValue<DateTimeOffset>() - created).ShouldBeLessThanOrEqualTo(TimeSpan.FromMinutes(5));
+        prompt["bestTime"]!["from"]!.GetValue<DateTimeOffset>().ShouldBeGreaterThanOrEqualTo(created);
+        prompt["scores"]!["urgency"]!.GetValue<int>().ShouldBeGreaterThan(0);
         var sequence = prompt["sequence"]!.GetValue<long>();
 
         (await host.ScalarAsync<string>("SELECT stream_id FROM demand.events WHERE event_id = @id", ("id", signalId))).ShouldBe("account-acme.com");
@@ -40,7 +44,10 @@ public sealed class FirstPathTests(NoCooldownHost host) : IClassFixture<NoCooldo
         var account = JsonNode.Parse(await anaHttp.GetStringAsync(new Uri("/api/v1/accounts/acme.com", UriKind.Relative)))!;
         account["signalCount"]!.GetValue<int>().ShouldBeGreaterThan(0);
         account["ownerSellerId"]!.GetValue<string>().ShouldBe("ana");
-        account["buyingGroup"]!.AsArray().Select(c => c!.GetValue<string>()).ShouldContain("kim@acme.com");
+        account["focusJob"]!.GetValue<string>().ShouldNotBeNullOrEmpty();
+        account["jobs"]!.AsArray().Count.ShouldBe(6);
+        account["scores"]!["urgency"]!["drivers"]!.AsArray().Select(d => d!.GetValue<string>()).ShouldContain("asked to talk to sales");
+        account["buyingGroup"]!.AsArray().Select(c => c!["contactId"]!.GetValue<string>()).ShouldContain("kim@acme.com");
         account["openPrompts"]!.AsArray().Select(p => p!["promptId"]!.GetValue<string>()).ShouldContain(prompt["promptId"]!.GetValue<string>());
 
         var caughtUp = (await ana.InvokeAsync("catchUp", sequence - 1))!.AsArray();
@@ -49,11 +56,14 @@ public sealed class FirstPathTests(NoCooldownHost host) : IClassFixture<NoCooldo
 
         // Ben's own prompt arrives after Ana's was pushed; by then Ana's would have reached him had it been sent to him.
         var benId = NewId();
-        await host.PublishAsync(Topics.SignalsWeb, "globex.com", CloudEvents.PageViewed(benId, "hank@globex.com", "/pricing"));
+        await host.PublishAsync(Topics.SignalsWeb, "globex.com", ContactSales(benId, "hank@globex.com"));
         await NextPromptFor(ben, SignalIds.For(CloudEvents.Source, benId));
         ben.Received.ShouldNotContain(m => m.ToJsonString().Contains("acme.com", StringComparison.Ordinal));
         (await ben.InvokeAsync("catchUp", 0))!.AsArray().ShouldAllBe(p => p!["sellerId"]!.GetValue<string>() == "ben");
     }
+
+    private static byte[] ContactSales(string id, string email) =>
+        CloudEvents.Event(SignalTypes.FormSubmitted, id, new { email, formKind = "contact_sales", formId = "f-1" });
 
     [Fact]
     public async Task An_event_without_url_is_dead_lettered_with_its_reason_and_the_stream_goes_on()

@@ -229,8 +229,3 @@ public class DemandTestHost : DemandInfrastructure
     }
 }
 
-/// <summary>A test host whose journey raises a prompt for every qualifying signal (no cooldown), for tests that raise several.</summary>
-public class NoCooldownHost : DemandTestHost
-{
-    protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?> { ["Demand:Journey:PromptCooldown"] = "00:00:00" };
-}

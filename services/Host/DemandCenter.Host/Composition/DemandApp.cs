@@ -59,6 +59,7 @@ public static class DemandApp
 
         if (options.Simulator)
         {
+            services.AddOptions<SimulatorOptions>().Bind(builder.Configuration.GetSection(SimulatorOptions.Section));
             services.AddHostedService<TrafficSimulator>();
         }
 

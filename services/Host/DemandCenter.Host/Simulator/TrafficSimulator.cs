@@ -6,86 +6,176 @@ using Microsoft.Extensions.Options;
 
 namespace DemandCenter.Host.Simulator;
 
-/// <summary>
-/// Plays the marketing systems in embedded mode: publishes web.page.viewed CloudEvents for the roster's contacts
-/// to demand.signals.web, as a web analytics tool would, so the inbox fills while someone watches.
-/// About one in fifty events is malformed on purpose, to show dead-lettering.
-/// </summary>
-public sealed class TrafficSimulator(SharedProducer producer, IOptionsMonitor<RosterOptions> roster, TimeProvider time, ILogger<TrafficSimulator> logger) : BackgroundService
+/// <summary>Bound from "Demand:Simulator".</summary>
+public sealed class SimulatorOptions
 {
-    private static readonly (string Path, string Title, int Weight)[] Pages =
-    [
-        ("/blog/why-real-time-intent", "Why real-time intent matters", 20),
-        ("/product", "Product overview", 15),
-        ("/solutions/revenue-teams", "For revenue teams", 10),
-        ("/customers/northwind", "Northwind case study", 8),
-        ("/docs/getting-started", "Getting started", 10),
-        ("/integrations/salesforce", "Salesforce integration", 7),
-        ("/security", "Security and compliance", 8),
-        ("/pricing", "Pricing", 12),
-        ("/compare/legacy-intent", "Compare", 5),
-        ("/careers", "Careers", 5),
-    ];
+    public const string Section = "Demand:Simulator";
+
+    public double SignalsPerSecond { get; set; } = 2;
+
+    /// <summary>Accounts generated beyond the roster's (announced by crm.account.updated), so the board has a crowd.</summary>
+    public int GeneratedAccounts { get; set; } = 120;
+}
+
+/// <summary>
+/// Plays the marketing systems in embedded mode: publishes CloudEvents (web, chat, email, meetings, CRM) for scripted
+/// journeys of the roster's accounts and generated ones, as the source systems would, so the inbox and the board
+/// fill while someone watches. About one in fifty events is malformed on purpose, to show dead-lettering.
+/// </summary>
+public sealed class TrafficSimulator(SharedProducer producer, IOptionsMonitor<RosterOptions> roster, IOptions<SimulatorOptions> options, TimeProvider time, ILogger<TrafficSimulator> logger)
+    : BackgroundService
+{
+    private static readonly string[] Territories = ["emea", "amer", "apac"];
+    private static readonly string[] Segments = ["enterprise", "mid_market", "smb"];
+    private readonly Random _random = new();
+    private long _sequence;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var random = new Random();
-        var sequence = 0L;
-        while (!stoppingToken.IsCancellationRequested)
+        var accounts = Accounts();
+        var cursors = new int[accounts.Count];
+        var rounds = new int[accounts.Count];
+        try
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(random.Next(600, 1800)), time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            var accounts = roster.CurrentValue.Accounts.Where(a => a.Contacts.Count > 0).ToList();
-            if (stoppingToken.IsCancellationRequested || accounts.Count == 0)
+            foreach (var account in accounts.Where(a => a.Generated))
             {
-                continue;
+                await PublishAsync(Topics.Crm, account.Roster.AccountId, SignalTypes.CrmAccountUpdated, Crm(account.Roster), stoppingToken);
             }
 
-            var account = accounts[random.Next(accounts.Count)];
-            var contact = account.Contacts[random.Next(account.Contacts.Count)];
-            var page = Pick(random);
-            var malformed = random.Next(50) == 0;
-            var data = new Dictionary<string, object?>
+            // History first (backdated steps), then the live journeys.
+            for (var i = 0; i < accounts.Count; i++)
             {
-                ["anonymousId"] = "v-" + contact.GetHashCode(StringComparison.Ordinal).ToString("x8", CultureInfo.InvariantCulture),
-                ["email"] = contact,
-                ["url"] = malformed ? null : "https://vendor.example" + page.Path,
-                ["title"] = page.Title,
-                ["durationSeconds"] = random.Next(5, 240),
-            };
-            var ce = new
-            {
-                specversion = "1.0",
-                id = $"sim-{Environment.ProcessId}-{++sequence}",
-                source = "https://vendor.example/web-analytics",
-                type = SignalTypes.PageViewed,
-                time = time.GetUtcNow(),
-                datacontenttype = "application/json",
-                data,
-            };
-            try
-            {
-                await producer.ProduceAsync(Topics.SignalsWeb, account.AccountId, ContractJson.Serialize(ce),
-                    new Headers().AddString(MessageHeaders.ContentType, MessageHeaders.CloudEventsContentType), stoppingToken);
+                foreach (var step in accounts[i].Script.TakeWhile(s => s.DaysAgo > 0))
+                {
+                    await PublishStepAsync(accounts[i], step, 0, stoppingToken);
+                    cursors[i]++;
+                }
             }
-            catch (ProduceException<string, byte[]> ex)
+
+            var delay = TimeSpan.FromSeconds(1 / Math.Max(0.01, options.Value.SignalsPerSecond));
+            using var timer = new PeriodicTimer(delay, time);
+            var next = 0;
+            while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                logger.LogWarning("Simulator could not publish: {Reason}", ex.Error.Reason);
+                // Roster accounts get most of the traffic so that the demo sellers' inboxes move.
+                var i = _random.Next(3) == 0 ? _random.Next(accounts.Count) : next++ % accounts.Count(a => !a.Generated);
+                var account = accounts[i];
+                if (cursors[i] >= account.Script.Count)
+                {
+                    // The journey starts over with new people: another team at the account starts buying.
+                    cursors[i] = account.Script.TakeWhile(s => s.DaysAgo > 0).Count();
+                    rounds[i]++;
+                }
+
+                await PublishStepAsync(account, account.Script[cursors[i]++], rounds[i], stoppingToken);
             }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
         }
     }
 
-    private static (string Path, string Title, int Weight) Pick(Random random)
+    private sealed record SimAccount(RosterAccount Roster, IReadOnlyList<ScriptStep> Script, bool Generated);
+
+    private List<SimAccount> Accounts()
     {
-        var roll = random.Next(Pages.Sum(p => p.Weight));
-        foreach (var page in Pages)
+        var list = roster.CurrentValue.Accounts.Select((a, i) => new SimAccount(a, JourneyScripts.For(a, i), false)).ToList();
+        var owners = roster.CurrentValue.People.Where(p => p.Role == RosterRoles.Seller && p.Specialty == PromptRoles.Owner).ToList();
+        for (var n = 0; n < options.Value.GeneratedAccounts && owners.Count > 0; n++)
         {
-            roll -= page.Weight;
-            if (roll < 0)
+            var owner = owners[n % owners.Count];
+            var account = new RosterAccount
             {
-                return page;
-            }
+                AccountId = $"company{n + 1}.example",
+                Name = $"Company {n + 1}",
+                OwnerSellerId = owner.Id,
+                Territory = owner.Territory ?? Territories[n % Territories.Length],
+                Segment = Segments[n % Segments.Length],
+                Tier = n % 10 == 0 ? "1" : n % 3 == 0 ? "2" : "3",
+                AnnualRevenue = 1_000_000m * (1 + (n * 37 % 100)),
+            };
+            list.Add(new SimAccount(account, JourneyScripts.For(account, n), true));
         }
 
-        return Pages[0];
+        return list;
+    }
+
+    private static Dictionary<string, object?> Crm(RosterAccount a) => new()
+    {
+        ["accountDomain"] = a.AccountId,
+        ["name"] = a.Name,
+        ["ownerSellerId"] = a.OwnerSellerId,
+        ["territory"] = a.Territory,
+        ["segment"] = a.Segment,
+        ["tier"] = a.Tier,
+        ["annualRevenue"] = a.AnnualRevenue,
+    };
+
+    private async Task PublishStepAsync(SimAccount account, ScriptStep step, int round, CancellationToken ct)
+    {
+        var contacts = account.Roster.Contacts.Count > 0 ? account.Roster.Contacts : ["buyer@" + account.Roster.AccountId];
+        var person = step.Person + (round * 2);
+        var email = person < contacts.Count ? contacts[person] : $"person{person}@{account.Roster.AccountId}";
+        var at = time.GetUtcNow().AddDays(-step.DaysAgo).AddMinutes(step.DaysAgo > 0 ? _random.Next(0, 600) : 0);
+        var data = new Dictionary<string, object?> { ["email"] = email };
+        switch (step.Type)
+        {
+            case SignalTypes.PageViewed:
+                data["anonymousId"] = "v-" + email.GetHashCode(StringComparison.Ordinal).ToString("x8", CultureInfo.InvariantCulture);
+                data["url"] = _random.Next(50) == 0 ? null : "https://vendor.example" + step.Detail;
+                data["durationSeconds"] = _random.Next(5, 240);
+                break;
+            case SignalTypes.FormSubmitted:
+                data["formKind"] = step.Detail;
+                data["formId"] = "form-" + step.Detail;
+                break;
+            case SignalTypes.ContentDownloaded:
+                data["assetId"] = "asset-" + step.Detail;
+                data["category"] = step.Detail;
+                break;
+            case SignalTypes.ChatMessagePosted:
+                data["conversationId"] = $"conv-{account.Roster.AccountId}-{round}";
+                data["author"] = "visitor";
+                data["intents"] = step.Detail;
+                break;
+            case SignalTypes.EmailReplied or SignalTypes.EmailClicked:
+                data["messageId"] = $"msg-{_sequence}";
+                data["campaignId"] = "autumn-launch";
+                data["replyKind"] = step.Detail;
+                break;
+            case SignalTypes.MeetingHeld:
+                data["meetingId"] = $"meet-{_sequence}";
+                data["mode"] = step.Detail;
+                data["sellerId"] = account.Roster.OwnerSellerId;
+                data["attendees"] = contacts.Take(2).Append(email).Distinct().ToList();
+                data["durationMinutes"] = 45;
+                break;
+        }
+
+        await PublishAsync(SignalTypes.TopicOf[step.Type], account.Roster.AccountId, step.Type, data, ct, at);
+    }
+
+    private async Task PublishAsync(string topic, string key, string type, object data, CancellationToken ct, DateTimeOffset? at = null)
+    {
+        var ce = new
+        {
+            specversion = "1.0",
+            id = $"sim-{Environment.ProcessId}-{Interlocked.Increment(ref _sequence)}",
+            source = "https://vendor.example/simulator",
+            type,
+            time = at ?? time.GetUtcNow(),
+            datacontenttype = "application/json",
+            data,
+        };
+        try
+        {
+            await producer.ProduceAsync(topic, key, ContractJson.Serialize(ce),
+                new Headers().AddString(MessageHeaders.ContentType, MessageHeaders.CloudEventsContentType), ct);
+        }
+        catch (ProduceException<string, byte[]> ex)
+        {
+            logger.LogWarning("Simulator could not publish: {Reason}", ex.Error.Reason);
+        }
     }
 }

@@ -1,6 +1,7 @@
 using DemandCenter.EventStore;
 using DemandCenter.Journey.Domain;
 using DemandCenter.Contracts;
+using DemandCenter.Journey.Domain.Model;
 using DemandCenter.Journey.Domain.Playbooks;
 using Npgsql;
 
@@ -44,13 +45,16 @@ public sealed class JourneyErasure(EventStoreSchema schema, EventSerializer seri
         await accounts.SaveAsync(transaction, rows, ct);
         // This process's hot copies still hold the contact; the consumer reloads them from the rebuilt rows.
         hot.Forget(affected);
+        // Reasons and evidence name people ("Kim from Acme ..."), on any of the account's prompts. Names come from email
+        // local parts (letters, digits, dots), so a textual replace keeps the JSON valid.
         await using var prompts = new NpgsqlCommand(
-            $$"""
-            UPDATE {{s}}.prompts SET payload = jsonb_set(jsonb_set(payload, '{contactId}', to_jsonb(@erased::text)),
-                                                       '{reason}', to_jsonb(replace(payload->>'reason', @v, @erased)))
-            WHERE payload->>'contactId' = @v
+            $"""
+            UPDATE {s}.prompts SET payload = replace(replace(payload::text, @v, @erased), @name, @erased)::jsonb
+            WHERE payload->>'contactId' = @v OR account_id = ANY(@accounts)
             """, transaction.Connection, transaction);
         prompts.Parameters.AddWithValue("v", subjectValue);
+        prompts.Parameters.AddWithValue("name", Rules.NameOf(subjectValue));
+        prompts.Parameters.AddWithValue("accounts", affected.ToArray());
         prompts.Parameters.AddWithValue("erased", PersonalDataProtector.Erased);
         await prompts.ExecuteNonQueryAsync(ct);
     }
