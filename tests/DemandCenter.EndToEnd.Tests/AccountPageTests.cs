@@ -5,7 +5,7 @@ namespace DemandCenter.EndToEnd.Tests;
 
 /// <summary>The account page in headless Chromium: its position, and time travel through its timeline.</summary>
 [Collection(ScreensCollection.Name)]
-public sealed class AccountPageTests(NoCooldownHost host, Browser browser) : ScreenTests(host, browser)
+public sealed class AccountPageTests(ScreensHost host, Browser browser) : ScreenTests(host, browser)
 {
     [Fact]
     public async Task The_time_travel_slider_shows_the_account_as_it_was_after_each_event()

@@ -13,7 +13,7 @@ namespace DemandCenter.EndToEnd.Tests;
 /// own: a 5,000-card snapshot, then 4 delta frames a second of 250 changed cards each, a quarter of them moving column.
 /// </summary>
 [Collection(ScreensCollection.Name)]
-public sealed class BoardRenderingTests(NoCooldownHost host, Browser browser, ITestOutputHelper output) : ScreenTests(host, browser)
+public sealed class BoardRenderingTests(ScreensHost host, Browser browser, ITestOutputHelper output) : ScreenTests(host, browser)
 {
     private const char RecordSeparator = '\u001e';
     private const int Accounts = 5_000;

@@ -5,7 +5,7 @@ namespace DemandCenter.EndToEnd.Tests;
 
 /// <summary>The live journey board in headless Chromium: cards move with an account's focus, and work is redeployed from it.</summary>
 [Collection(ScreensCollection.Name)]
-public sealed class BoardTests(NoCooldownHost host, Browser browser) : ScreenTests(host, browser)
+public sealed class BoardTests(ScreensHost host, Browser browser) : ScreenTests(host, browser)
 {
     private static ILocator CardIn(IPage page, string job, string accountId) =>
         page.Locator($".column[data-job='{job}'] .card[data-account-id='{accountId}']");

@@ -5,17 +5,30 @@ using Microsoft.Playwright;
 namespace DemandCenter.EndToEnd.Tests;
 
 /// <summary>
+/// The product for the browser tests. Owners ana and ben (the demo roster's first two people) get room for every prompt
+/// the tests raise: at the demo capacities, later tests' calls would overflow to the qualification pool.
+/// </summary>
+public sealed class ScreensHost : DemandTestHost
+{
+    protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>
+    {
+        ["Demand:Roster:People:0:Capacity"] = "1000",
+        ["Demand:Roster:People:1:Capacity"] = "1000",
+    };
+}
+
+/// <summary>
 /// One product host and one Chromium for all browser tests. Tests stay apart by using accounts of their own: the
 /// journey allows one active prompt per account and action, so a shared account would couple them.
 /// </summary>
 [CollectionDefinition(Name)]
-public sealed class ScreensCollection : ICollectionFixture<NoCooldownHost>, ICollectionFixture<Browser>
+public sealed class ScreensCollection : ICollectionFixture<ScreensHost>, ICollectionFixture<Browser>
 {
     public const string Name = "screens";
 }
 
 /// <summary>What the browser tests do as a person would: sign in, publish a buyer's signal, take screenshots.</summary>
-public abstract class ScreenTests(NoCooldownHost host, Browser browser) : IAsyncLifetime
+public abstract class ScreenTests(ScreensHost host, Browser browser) : IAsyncLifetime
 {
     protected const float Timeout = 30_000;
     private readonly List<IBrowserContext> _contexts = [];
@@ -34,7 +47,7 @@ public abstract class ScreenTests(NoCooldownHost host, Browser browser) : IAsync
         _pageErrors.ShouldBeEmpty("uncaught errors in the page");
     }
 
-    protected NoCooldownHost Host => host;
+    protected ScreensHost Host => host;
 
     /// <summary>A fresh browser context (its own storage, like another device) signed in as <paramref name="sub"/>.</summary>
     protected async Task<IPage> SignInAsync(string sub, string route = "", Func<IBrowserContext, Task>? prepare = null)

@@ -8,7 +8,7 @@ namespace DemandCenter.EndToEnd.Tests;
 
 /// <summary>The seller inbox in headless Chromium: prompts by push, actions confirmed by the server, catch-up, isolation.</summary>
 [Collection(ScreensCollection.Name)]
-public sealed class SellerInboxTests(NoCooldownHost host, Browser browser) : ScreenTests(host, browser)
+public sealed class SellerInboxTests(ScreensHost host, Browser browser) : ScreenTests(host, browser)
 {
     [Fact]
     public async Task The_owner_sees_a_prompt_arrive_with_its_reason_and_evidence_and_another_seller_does_not()
