@@ -42,11 +42,11 @@ public sealed class BoardTests(ScreensHost host, Browser browser) : ScreenTests(
         await Assertions.Expect(olga.Locator($".card[data-account-id='{east}']")).ToBeVisibleAsync();
         await Assertions.Expect(olga.Locator($".card[data-account-id='{west}']")).ToBeVisibleAsync();
 
-        await olga.GetByLabel("Territory").SelectOptionAsync("emea");
+        await olga.GetByLabel("Territory", new() { Exact = true }).SelectOptionAsync("emea");
 
         await Assertions.Expect(olga.Locator($".card[data-account-id='{west}']")).ToHaveCountAsync(0);
         await Assertions.Expect(olga.Locator($".card[data-account-id='{east}']")).ToBeVisibleAsync();
-        await olga.GetByLabel("Owner").SelectOptionAsync("ben");
+        await olga.GetByLabel("Owner", new() { Exact = true }).SelectOptionAsync("ben");
         await Assertions.Expect(olga.Locator(".card")).ToHaveCountAsync(0);
     }
 

@@ -36,7 +36,7 @@ public abstract class ScreenTests(ScreensHost host, Browser browser) : IAsyncLif
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    /// <summary>Closes the test's browser contexts; an uncaught script error on any of its pages fails the test.</summary>
+    /// <summary>Closes the test's browser contexts; an uncaught script error or a server error on any of its pages fails the test.</summary>
     public async Task DisposeAsync()
     {
         foreach (var context in _contexts)
@@ -44,7 +44,7 @@ public abstract class ScreenTests(ScreensHost host, Browser browser) : IAsyncLif
             await context.CloseAsync();
         }
 
-        _pageErrors.ShouldBeEmpty("uncaught errors in the page");
+        _pageErrors.ShouldBeEmpty("uncaught errors in the page or server errors it received");
     }
 
     protected ScreensHost Host => host;
@@ -54,13 +54,31 @@ public abstract class ScreenTests(ScreensHost host, Browser browser) : IAsyncLif
     {
         var context = await browser.Instance.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1366, Height = 860 } });
         _contexts.Add(context);
-        context.Page += (_, page) => page.PageError += (_, error) => { lock (_pageErrors) { _pageErrors.Add(error); } };
+        context.Page += (_, page) =>
+        {
+            page.PageError += (_, error) => Record(error);
+            page.Response += (_, response) =>
+            {
+                if (response.Status >= 500)
+                {
+                    Record($"{response.Status} from {response.Request.Method} {response.Url.Split('?')[0]}");
+                }
+            };
+        };
         if (prepare is not null)
         {
             await prepare(context);
         }
 
         return await SignInOnAsync(await context.NewPageAsync(), sub, route);
+    }
+
+    private void Record(string error)
+    {
+        lock (_pageErrors)
+        {
+            _pageErrors.Add(error);
+        }
     }
 
     /// <summary>Signs in on a page of its own; a second tab of one context needs it too (the session is kept per tab).</summary>
