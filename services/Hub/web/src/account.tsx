@@ -67,7 +67,10 @@ export function AccountPage({ session, accountId, onSignOut, onRefused }: Accoun
       const controller = (pending.current = new AbortController());
       void getJson<Timeline>(session, `/api/v1/accounts/${encodeURIComponent(accountId)}/timeline?asOf=${encodeURIComponent(moment)}`, controller.signal)
         .then((timeline) => setShownPast({ step, timeline }))
-        .catch((e: unknown) => { if (!(e instanceof DOMException && e.name === "AbortError")) setError(String(e)); });
+        .catch((e: unknown) => {
+          if (e instanceof DOMException && e.name === "AbortError") return;
+          setError(`Could not load the account as of ${dateTime(moment)}: ${e instanceof Error ? e.message : String(e)}`);
+        });
     }, 120);
   };
 
