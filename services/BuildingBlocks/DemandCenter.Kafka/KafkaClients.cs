@@ -21,6 +21,10 @@ public sealed class KafkaClients(IOptions<KafkaOptions> options)
             AutoOffsetReset = reset,
             SessionTimeoutMs = o.SessionTimeoutMs,
             HeartbeatIntervalMs = o.HeartbeatIntervalMs,
+
+            // Range gives partition N of every subscribed topic to the same member: the Journey's signals and commands
+            // topics are co-partitioned by account, so one instance owns all of an account's input.
+            PartitionAssignmentStrategy = PartitionAssignmentStrategy.Range,
         };
         // Without this a live tail waits up to 500 ms per fetch; prompts must reach a seller well within a second.
         config.Set("fetch.wait.max.ms", "10");

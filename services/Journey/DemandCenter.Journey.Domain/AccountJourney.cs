@@ -117,7 +117,7 @@ public sealed record AccountProfile(
 
 public static class ChannelBits
 {
-    public static readonly IReadOnlyList<string> All = ["web", "chat", "email", "meetings", "crm"];
+    public static readonly IReadOnlyList<string> All = ["web", "chat", "email", "meeting", "crm"];
 
     public static int Of(string channel)
     {

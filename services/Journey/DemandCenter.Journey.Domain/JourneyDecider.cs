@@ -37,9 +37,9 @@ public static class JourneyDecider
             FocusJobChanged f => state with
             {
                 FocusJob = f.To,
-                FocusSince = f.At,
+                FocusSince = f.OccurredAt ?? f.At,
                 PreviousFocusJob = f.From,
-                LastProgressAt = BuyingJobs.IndexOf(f.To) > BuyingJobs.IndexOf(f.From) ? f.At : state.LastProgressAt,
+                LastProgressAt = BuyingJobs.IndexOf(f.To) > BuyingJobs.IndexOf(f.From) ? Later(state.LastProgressAt, f.OccurredAt ?? f.At) : state.LastProgressAt,
             },
             AccountProfileUpdated p => state with
             {
@@ -84,16 +84,17 @@ public static class JourneyDecider
     private static AccountJourney Recorded(AccountJourney state, SignalRecorded s)
     {
         var member = s.ContactId is null ? null : state.BuyingGroup.GetValueOrDefault(s.ContactId);
+        var weight = s.ReplyKind is null ? 1 : 3; // a reply says more about when someone is reachable than a page view
         var group = s.ContactId is null
             ? state.BuyingGroup
             : state.BuyingGroup.SetItem(s.ContactId, member is null
-                ? new Member(s.OccurredAt, s.OccurredAt, ChannelBits.Of(s.Channel), 1, HourHistogram.Empty.Add(s.OccurredAt))
+                ? new Member(s.OccurredAt, s.OccurredAt, ChannelBits.Of(s.Channel), 1, HourHistogram.Empty.Add(s.OccurredAt, weight))
                 : member with
                 {
                     LastActive = Later(member.LastActive, s.OccurredAt)!.Value,
                     Channels = member.Channels | ChannelBits.Of(s.Channel),
                     Signals = member.Signals + 1,
-                    Hours = member.Hours.Add(s.OccurredAt, s.ReplyKind is null ? 1 : 3),
+                    Hours = member.Hours.Add(s.OccurredAt, weight),
                 });
         var jobs = Model.Engagement.AddEvidence(state.Jobs, s.Evidence, s.OccurredAt, state.Settings.Engagement);
         var furthest = Model.Engagement.Furthest(jobs, state.FurthestJob, state.Settings.FurthestMinEvidence);
@@ -166,14 +167,16 @@ public static class JourneyDecider
         }
 
         var after = events.Aggregate(state, Evolve);
-        var focus = Model.Engagement.Focus(after, Later(now, after.LastSignalAt)!.Value, ctx.Playbook);
+        // Momentum as of the signal itself: history arriving late (or backfilled) moves the focus as it did then.
+        var focus = Model.Engagement.Focus(after, cmd.OccurredAt, ctx.Playbook);
         if (focus is not null && focus != after.FocusJob)
         {
-            var momentum = Model.Engagement.Momentum(after, Later(now, after.LastSignalAt)!.Value, ctx.Playbook);
+            var momentum = Model.Engagement.Momentum(after, cmd.OccurredAt, ctx.Playbook);
             var change = new FocusJobChanged(cmd.AccountId, now, cmd.SignalId, after.FocusJob, focus, momentum,
                 $"{string.Join(", ", keys)} at {cmd.OccurredAt:yyyy-MM-dd HH:mm} UTC")
             {
-                DaysInFrom = after.FocusSince is { } since ? Math.Round(Math.Max(0, (now - since).TotalDays), 3) : null,
+                DaysInFrom = after.FocusSince is { } since ? Math.Round(Math.Max(0, (cmd.OccurredAt - since).TotalDays), 3) : null,
+                OccurredAt = cmd.OccurredAt,
             };
             events.Add(change);
             after = Evolve(after, change);
@@ -317,7 +320,9 @@ public static class JourneyDecider
                 // Nobody took it in time: the next free person in the pool (owner prompts go to the overflow pool).
                 var role = prompt.Role == PromptRoles.Owner ? ctx.Playbook.Routing.OverflowRole : prompt.Role;
                 var route = Routing.Route(role, profile, team, ctx.Playbook, except: prompt.SellerId);
-                var sla = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMinutes(5).Ticks, (prompt.SlaBy - prompt.RaisedAt).Ticks));
+                // Each holder gets the rule's SLA (the first holder's window when the playbook no longer has the rule).
+                var slaMinutes = ctx.Playbook.Rules.FirstOrDefault(r => r.Id == prompt.RuleId)?.SlaMinutes ?? (prompt.SlaBy - prompt.RaisedAt).TotalMinutes;
+                var sla = TimeSpan.FromMinutes(Math.Max(5, slaMinutes));
                 if (route.SellerId != prompt.SellerId)
                 {
                     team = team.WithLoad(route.SellerId, +1).WithLoad(prompt.SellerId, -1);

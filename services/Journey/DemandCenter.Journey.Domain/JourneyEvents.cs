@@ -62,6 +62,9 @@ public sealed record FocusJobChanged(
     /// <summary>How long the account's focus had been on <see cref="From"/>: what the forward echo's "typical time" learns from.</summary>
     public double? DaysInFrom { get; init; }
 
+    /// <summary>When the buyer made the move (the tipping signal's time), which may be well before it was recorded.</summary>
+    public DateTimeOffset? OccurredAt { get; init; }
+
     public override Guid EventId => EventIds.Derive(CausedBy, "focus");
 }
 

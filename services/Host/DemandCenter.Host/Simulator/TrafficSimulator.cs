@@ -27,6 +27,8 @@ public sealed class TrafficSimulator(SharedProducer producer, IOptionsMonitor<Ro
 {
     private static readonly string[] Territories = ["emea", "amer", "apac"];
     private static readonly string[] Segments = ["enterprise", "mid_market", "smb"];
+    private static readonly string[] FirstNames = ["maria", "james", "aiko", "omar", "lena", "raj", "sofia", "tom", "zoe", "kofi", "ines", "nils"];
+    private static readonly string[] LastNames = ["lopez", "smith", "tanaka", "haddad", "berg", "patel", "rossi"];
     private readonly Random _random = new();
     private long _sequence;
 
@@ -60,10 +62,16 @@ public sealed class TrafficSimulator(SharedProducer producer, IOptionsMonitor<Ro
                 // Roster accounts get most of the traffic so that the demo sellers' inboxes move.
                 var i = _random.Next(3) == 0 ? _random.Next(accounts.Count) : next++ % accounts.Count(a => !a.Generated);
                 var account = accounts[i];
+                var history = account.Script.TakeWhile(s => s.DaysAgo > 0).Count();
+                if (history == account.Script.Count)
+                {
+                    continue; // all history: this journey stays quiet on purpose (stalled)
+                }
+
                 if (cursors[i] >= account.Script.Count)
                 {
                     // The journey starts over with new people: another team at the account starts buying.
-                    cursors[i] = account.Script.TakeWhile(s => s.DaysAgo > 0).Count();
+                    cursors[i] = history;
                     rounds[i]++;
                 }
 
@@ -114,9 +122,9 @@ public sealed class TrafficSimulator(SharedProducer producer, IOptionsMonitor<Ro
 
     private async Task PublishStepAsync(SimAccount account, ScriptStep step, int round, CancellationToken ct)
     {
-        var contacts = account.Roster.Contacts.Count > 0 ? account.Roster.Contacts : ["buyer@" + account.Roster.AccountId];
+        IReadOnlyList<string> contacts = account.Roster.Contacts;
         var person = step.Person + (round * 2);
-        var email = person < contacts.Count ? contacts[person] : $"person{person}@{account.Roster.AccountId}";
+        var email = person < contacts.Count ? contacts[person] : $"{FirstNames[person % FirstNames.Length]}.{LastNames[(person / FirstNames.Length) % LastNames.Length]}@{account.Roster.AccountId}";
         var at = time.GetUtcNow().AddDays(-step.DaysAgo).AddMinutes(step.DaysAgo > 0 ? _random.Next(0, 600) : 0);
         var data = new Dictionary<string, object?> { ["email"] = email };
         switch (step.Type)

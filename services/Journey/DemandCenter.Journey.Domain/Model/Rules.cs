@@ -15,6 +15,7 @@ public static class Rules
         var playbook = ctx.Playbook;
         ScoreBreakdown? scores = null;
         ScoreBreakdown Scores() => scores ??= Scoring.Explain(state, now, playbook);
+        var firedActions = new HashSet<string>(StringComparer.Ordinal);
 
         foreach (var rule in playbook.Rules.OrderBy(r => r.Priority).ThenBy(r => r.Id, StringComparer.Ordinal))
         {
@@ -23,8 +24,10 @@ public static class Rules
                 continue;
             }
 
-            // One prompt per account and action at a time; a cooldown per rule; a seller working the account is left alone.
+            // One prompt per account and action at a time (also among this evaluation's firings); a cooldown per rule;
+            // a seller working the account is left alone.
             if (state.ActivePrompts.Any(p => p.Action == rule.Action)
+                || firedActions.Contains(rule.Action)
                 || (state.LastFired.TryGetValue(rule.Id, out var last) && now - last < TimeSpan.FromHours(rule.CooldownHours))
                 || (!rule.BypassSuppression && state.WorkingUntil > now))
             {
@@ -40,6 +43,7 @@ public static class Rules
             var facts = Facts(state, profile, trigger, window, now, ctx, Scores);
             var contact = trigger?.ContactId ?? window?.LastOrDefault(s => s.ContactId is not null)?.ContactId
                 ?? state.BuyingGroup.OrderByDescending(m => m.Value.LastActive).Select(m => m.Key).FirstOrDefault();
+            firedActions.Add(rule.Action);
             var evidence = (window is { Count: > 0 } ? window.TakeLast(10).Select(s => s.SignalId) : trigger is null ? [] : [trigger.SignalId]).ToList();
             yield return new Firing(rule, Fill(rule.Reason, facts), contact, evidence);
         }
@@ -124,7 +128,7 @@ public static class Rules
 
     private static string ChatNote(AccountJourney state, DateTimeOffset now)
     {
-        var asks = state.Recent.Where(s => s.Channel == "chat" && s.Key != "chat:other" && s.OccurredAt >= now.AddHours(-48))
+        var asks = state.Recent.Where(s => s.Key.StartsWith("chat:", StringComparison.Ordinal) && s.Key != "chat:other" && s.OccurredAt >= now.AddHours(-48))
             .GroupBy(s => s.ContactId)
             .Select(g => $"{NameOf(g.Key)} asked the chat about {string.Join(" and ", g.Select(s => s.Key["chat:".Length..]).Distinct(StringComparer.Ordinal))}")
             .ToList();

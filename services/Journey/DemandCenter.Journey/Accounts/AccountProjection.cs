@@ -2,6 +2,7 @@ using System.Text.Json;
 using DemandCenter.Contracts;
 using DemandCenter.EventStore;
 using DemandCenter.Journey.Domain;
+using DemandCenter.Journey.Domain.Playbooks;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -15,7 +16,7 @@ public sealed record AccountRow(AccountJourney State, BoardCard Card, DateTimeOf
 /// the events, so the position the Hub reads never lags the events it came from. It is also where the consumer's
 /// hot state comes from after a restart or a rebalance, the board's snapshot (card) and the clock's agenda (next_check_at).
 /// </summary>
-public sealed class AccountProjection(EventStoreSchema schema)
+public sealed class AccountProjection(EventStoreSchema schema, EventSerializer serializer, Playbook playbook)
 {
     public static SchemaExtension Ddl { get; } = new("account_journeys", s => $"""
         CREATE TABLE IF NOT EXISTS {s}.account_journeys (
@@ -48,15 +49,48 @@ public sealed class AccountProjection(EventStoreSchema schema)
             return result;
         }
 
-        await using var cmd = new NpgsqlCommand($"SELECT account_id, state::text FROM {schema.Schema}.account_journeys WHERE account_id = ANY(@ids)", tx.Connection, tx);
-        cmd.Parameters.AddWithValue("ids", accountIds.ToArray());
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        await using (var cmd = new NpgsqlCommand($"SELECT account_id, state::text FROM {schema.Schema}.account_journeys WHERE account_id = ANY(@ids)", tx.Connection, tx))
         {
-            result[reader.GetString(0)] = Read(reader.GetString(1));
+            cmd.Parameters.AddWithValue("ids", accountIds.ToArray());
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                result[reader.GetString(0)] = Read(reader.GetString(1));
+            }
+        }
+
+        // A stream without a row (the read model was dropped, or written by an older version): rebuild it from its events.
+        foreach (var (id, state) in await ReplayAsync(tx, [.. accountIds.Where(id => !result.ContainsKey(id))], ct))
+        {
+            result[id] = state;
         }
 
         return result;
+    }
+
+    /// <summary>Folds the accounts' streams from their first event, in one round trip; accounts without events are left out.</summary>
+    public async Task<Dictionary<string, AccountJourney>> ReplayAsync(NpgsqlTransaction tx, IReadOnlyCollection<string> accountIds, CancellationToken ct)
+    {
+        var states = new Dictionary<string, AccountJourney>(StringComparer.Ordinal);
+        if (accountIds.Count == 0)
+        {
+            return states;
+        }
+
+        var settings = ModelSettings.Of(playbook);
+        await using var cmd = new NpgsqlCommand(
+            $"SELECT stream_id, type, data::text FROM {schema.Schema}.events WHERE stream_id = ANY(@ids) ORDER BY stream_id, version", tx.Connection, tx);
+        cmd.Parameters.AddWithValue("ids", accountIds.Select(JourneyEventTypes.StreamId).ToArray());
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var id = reader.GetString(0)["account-".Length..];
+            var state = states.GetValueOrDefault(id) ?? AccountJourney.Empty(id, settings);
+            var e = (JourneyEvent)serializer.Deserialize(reader.GetString(1), System.Text.Encoding.UTF8.GetBytes(reader.GetString(2)));
+            states[id] = JourneyDecider.Evolve(state, e);
+        }
+
+        return states;
     }
 
     /// <summary>One round trip for the whole batch: arrays unnested into an upsert.</summary>

@@ -11,7 +11,7 @@ namespace DemandCenter.Journey.Accounts;
 /// Forgets a contact in the journey's read models: every account projection that lists them is rebuilt from its
 /// stream (whose sealed fields now read "[erased]"), and prompts naming them lose the name.
 /// </summary>
-public sealed class JourneyErasure(EventStoreSchema schema, EventSerializer serializer, AccountProjection accounts, AccountQueries queries, HotAccounts hot, Playbook playbook, TimeProvider time) : IErasureHandler
+public sealed class JourneyErasure(EventStoreSchema schema, AccountProjection accounts, AccountQueries queries, HotAccounts hot, TimeProvider time) : IErasureHandler
 {
     public async Task EraseAsync(NpgsqlTransaction transaction, string subjectValue, CancellationToken ct)
     {
@@ -27,11 +27,8 @@ public sealed class JourneyErasure(EventStoreSchema schema, EventSerializer seri
             }
         }
 
-        var rebuilt = new List<AccountJourney>();
-        foreach (var accountId in affected)
-        {
-            rebuilt.Add(await ReplayAsync(transaction, accountId, ct));
-        }
+        // The eraser has already dropped the subject's key from this process, so sealed fields read as erased here.
+        var rebuilt = (await accounts.ReplayAsync(transaction, affected, ct)).Values;
 
         var now = time.GetUtcNow();
         var rows = new List<AccountRow>();
@@ -57,28 +54,5 @@ public sealed class JourneyErasure(EventStoreSchema schema, EventSerializer seri
         prompts.Parameters.AddWithValue("accounts", affected.ToArray());
         prompts.Parameters.AddWithValue("erased", PersonalDataProtector.Erased);
         await prompts.ExecuteNonQueryAsync(ct);
-    }
-
-    private async Task<AccountJourney> ReplayAsync(NpgsqlTransaction transaction, string accountId, CancellationToken ct)
-    {
-        var state = AccountJourney.Empty(accountId, ModelSettings.Of(playbook));
-        await using var cmd = new NpgsqlCommand($"SELECT type, data::text FROM {schema.Schema}.events WHERE stream_id = @id ORDER BY version", transaction.Connection, transaction);
-        cmd.Parameters.AddWithValue("id", JourneyEventTypes.StreamId(accountId));
-        var rows = new List<(string Type, string Json)>();
-        await using (var reader = await cmd.ExecuteReaderAsync(ct))
-        {
-            while (await reader.ReadAsync(ct))
-            {
-                rows.Add((reader.GetString(0), reader.GetString(1)));
-            }
-        }
-
-        // The eraser has already dropped the subject's key from this process, so sealed fields read as erased here.
-        foreach (var (type, json) in rows)
-        {
-            state = JourneyDecider.Evolve(state, (JourneyEvent)serializer.Deserialize(type, System.Text.Encoding.UTF8.GetBytes(json)));
-        }
-
-        return state;
     }
 }

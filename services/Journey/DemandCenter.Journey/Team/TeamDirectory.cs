@@ -18,6 +18,10 @@ public sealed class TeamDirectory(NpgsqlDataSource dataSource, EventStoreSchema 
     private Domain.Model.Team _team = Domain.Model.Team.Empty;
     private decimal? _topRevenue;
     private DateTimeOffset _loadedAt = DateTimeOffset.MinValue;
+    private DateTimeOffset _revenueAt = DateTimeOffset.MinValue;
+
+    /// <summary>Revenues move slowly; the threshold is recomputed at most this often.</summary>
+    public static readonly TimeSpan RevenueMaxAge = TimeSpan.FromMinutes(1);
 
     public async Task<(Domain.Model.Team Team, decimal? TopRevenueThreshold)> CurrentAsync(double topShare, CancellationToken ct)
     {
@@ -37,13 +41,10 @@ public sealed class TeamDirectory(NpgsqlDataSource dataSource, EventStoreSchema 
             }
         }
 
-        await using (var cmd = dataSource.CreateCommand(
-            $"SELECT percentile_disc(@q) WITHIN GROUP (ORDER BY annual_revenue) FROM {schema.Schema}.account_journeys WHERE annual_revenue IS NOT NULL"))
+        if (time.GetUtcNow() - _revenueAt >= RevenueMaxAge)
         {
-            cmd.Parameters.AddWithValue("q", 1 - topShare);
-            var fromStreams = await cmd.ExecuteScalarAsync(ct) as decimal?;
-            var fromRoster = Percentile(roster.CurrentValue.Accounts.Select(a => a.AnnualRevenue).OfType<decimal>().ToList(), 1 - topShare);
-            _topRevenue = fromStreams ?? fromRoster;
+            _topRevenue = await TopRevenueAsync(topShare, ct);
+            _revenueAt = time.GetUtcNow();
         }
 
         _team = new Domain.Model.Team(Members(roster.CurrentValue), load);
@@ -56,6 +57,20 @@ public sealed class TeamDirectory(NpgsqlDataSource dataSource, EventStoreSchema 
 
     public static IReadOnlyList<TeamMember> Members(RosterOptions roster) =>
         [.. roster.People.Where(p => p.Role == RosterRoles.Seller).Select(p => new TeamMember(p.Id, p.Specialty ?? PromptRoles.Owner, p.Capacity, p.Territory))];
+
+    /// <summary>The revenue at the top share's boundary over every account known: the directory's and those the CRM told the streams about.</summary>
+    private async Task<decimal?> TopRevenueAsync(double topShare, CancellationToken ct)
+    {
+        var revenues = roster.CurrentValue.Accounts.Where(a => a.AnnualRevenue is not null).ToDictionary(a => a.AccountId, a => a.AnnualRevenue!.Value, StringComparer.Ordinal);
+        await using var cmd = dataSource.CreateCommand($"SELECT account_id, annual_revenue FROM {schema.Schema}.account_journeys WHERE annual_revenue IS NOT NULL");
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            revenues[reader.GetString(0)] = reader.GetDecimal(1);
+        }
+
+        return Percentile([.. revenues.Values], 1 - topShare);
+    }
 
     private static decimal? Percentile(List<decimal> values, double q)
     {

@@ -1,0 +1,231 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using DemandCenter.Contracts;
+using DemandCenter.Embedded;
+using DemandCenter.EventStore;
+using DemandCenter.Journey;
+using DemandCenter.Journey.Accounts;
+using DemandCenter.Journey.Domain;
+using DemandCenter.Kafka;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace DemandCenter.Benchmarks;
+
+/// <summary>
+/// Journey throughput: forwarded signals for 100,000 accounts (Zipf) through the Journey service — hot state, the
+/// six-job model, scores, rules, routing, the batched exactly-once append, read models and outbox — against the
+/// store's own batched append of the same number of events in the same run. Also the memory per hot account.
+/// </summary>
+public sealed class JourneyBenchmark : IAsyncDisposable
+{
+    private const int Accounts = 100_000;
+    private const int Warmup = 20_000;
+    private const int BatchSize = 2_000;
+    private static readonly string[] Categories = ["blog", "blog", "blog", "product", "product", "solution", "case_study", "docs", "docs", "integration", "security", "pricing", "pricing", "comparison", "trial", "customers", "careers", "other"];
+    private static readonly string[] Intents = ["pricing", "security", "integration", "competitor", "timeline", "budget", "support", "other"];
+    private readonly EmbeddedPostgres _postgres;
+    private readonly MockCluster _kafka;
+    private readonly int _signals;
+
+    private JourneyBenchmark(EmbeddedPostgres postgres, MockCluster kafka, int signals)
+    {
+        _postgres = postgres;
+        _kafka = kafka;
+        _signals = signals;
+    }
+
+    public static async Task<JourneyBenchmark> StartAsync(bool quick)
+    {
+        var postgres = new EmbeddedPostgres(Path.Combine(Path.GetTempPath(), "demand-bench-" + Guid.NewGuid().ToString("n")[..8]), Console.WriteLine, durable: true);
+        await postgres.StartAsync();
+        await postgres.CreateDatabaseAsync("bench");
+        var kafka = new MockCluster();
+        foreach (var topic in Topics.All)
+        {
+            kafka.CreateTopic(topic, 8);
+        }
+
+        return new JourneyBenchmark(postgres, kafka, quick ? 20_000 : 150_000);
+    }
+
+    public async Task RunAsync(TextWriter output)
+    {
+        output.WriteLine();
+        output.WriteLine($"Journey: {_signals:N0} signals over {Accounts:N0} accounts (Zipf 1.1), batches of up to {BatchSize:N0}, 8 partitions, after a warm-up of {Warmup:N0}");
+        using var host = await StartJourneyAsync();
+        var dataSource = host.Services.GetRequiredService<NpgsqlDataSource>();
+        var zipf = new Zipf(Accounts, 1.1, seed: 5);
+
+        Produce(zipf, 0, Warmup);
+        await ConsumedAsync(dataSource, Warmup);
+        var eventsBefore = await CountAsync(dataSource, "SELECT count(*) FROM demand.events");
+        var clock = Stopwatch.StartNew();
+        Produce(zipf, Warmup, _signals);
+        await ConsumedAsync(dataSource, Warmup + _signals);
+        var journeyRate = _signals / clock.Elapsed.TotalSeconds;
+        var appended = await CountAsync(dataSource, "SELECT count(*) FROM demand.events") - eventsBefore;
+        var prompts = await CountAsync(dataSource, "SELECT count(*) FROM demand.prompts");
+
+        var hot = host.Services.GetRequiredService<HotAccounts>();
+        var perAccount = MemoryPerAccount(hot);
+        await host.StopAsync();
+
+        // The store alone: the same number of events, the same batch size and account distribution, one session per batch.
+        var store = host.Services.GetRequiredService<EventStore.EventStore>();
+        var baseline = new Zipf(Accounts, 1.1, seed: 6);
+        clock.Restart();
+        for (var done = 0; done < _signals; done += BatchSize)
+        {
+            await AppendRawBatchAsync(store, baseline, done, Math.Min(BatchSize, _signals - done));
+        }
+
+        var appendRate = _signals / clock.Elapsed.TotalSeconds;
+
+        output.WriteLine("| path | per second | ratio |");
+        output.WriteLine("|---|---:|---:|");
+        output.WriteLine($"| store: batched append of {_signals:N0} signal events (baseline) | {appendRate:N0} events | 1.00 |");
+        output.WriteLine($"| journey: signals through model, rules, append, read models, outbox | {journeyRate:N0} signals | {journeyRate / appendRate:F2} |");
+        output.WriteLine($"Journey wrote {appended:N0} events for {_signals:N0} signals ({(double)appended / _signals:F2} per signal) and raised {prompts:N0} prompts.");
+        output.WriteLine($"Hot state: {perAccount.Accounts:N0} accounts in memory, {perAccount.Bytes:N0} bytes per account.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _kafka.Dispose();
+        await _postgres.StopAsync();
+        Directory.Delete(_postgres.RootDir, recursive: true);
+    }
+
+    /// <summary>The managed heap with the hot accounts held, minus without them, per account.</summary>
+    private static (int Accounts, long Bytes) MemoryPerAccount(HotAccounts hot)
+    {
+        var count = hot.Count;
+        var with = GC.GetTotalMemory(forceFullCollection: true);
+        hot.Clear();
+        var without = GC.GetTotalMemory(forceFullCollection: true);
+        return (count, count == 0 ? 0 : (with - without) / count);
+    }
+
+    private void Produce(Zipf zipf, int from, int count)
+    {
+        var random = new Random(17 + from);
+        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = _kafka.BootstrapServers, LingerMs = 20, BatchSize = 1_000_000 }).Build();
+        var now = DateTimeOffset.UtcNow;
+        for (var i = from; i < from + count; i++)
+        {
+            var account = $"account{zipf.Next()}.example";
+            var contact = $"person{random.Next(6)}@{account}";
+            var roll = random.Next(100);
+            var signal = roll switch
+            {
+                < 60 => Signal(i, SignalTypes.PageViewed, "web", account, contact, now, Categories[random.Next(Categories.Length)]),
+                < 65 => Signal(i, SignalTypes.ContentDownloaded, "web", account, contact, now, "case_study"),
+                < 70 => Signal(i, SignalTypes.FormSubmitted, "web", account, contact, now, null) with { Detail = new SignalDetail { FormKind = random.Next(5) == 0 ? "demo_request" : "content_download" } },
+                < 80 => Signal(i, SignalTypes.ChatMessagePosted, "chat", account, contact, now, null) with { Detail = new SignalDetail { Intents = [Intents[random.Next(Intents.Length)]], ChatAuthor = "visitor" } },
+                < 92 => Signal(i, random.Next(10) == 0 ? SignalTypes.EmailReplied : SignalTypes.EmailOpened, "email", account, contact, now, null) with { Detail = new SignalDetail { ReplyKind = "positive" } },
+                _ => Signal(i, SignalTypes.MeetingHeld, "meetings", account, contact, now, null) with { Detail = new SignalDetail { MeetingMode = random.Next(4) == 0 ? "in_person" : "virtual", Attendees = [contact] } },
+            };
+            while (true)
+            {
+                try
+                {
+                    producer.Produce(Topics.JourneySignals, new Message<string, byte[]> { Key = account, Value = ContractJson.Serialize(signal) });
+                    break;
+                }
+                catch (ProduceException<string, byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
+                {
+                    producer.Poll(TimeSpan.FromMilliseconds(50));
+                }
+            }
+        }
+
+        producer.Flush(TimeSpan.FromMinutes(2));
+    }
+
+    private static JourneySignal Signal(int i, string type, string channel, string account, string contact, DateTimeOffset at, string? category) =>
+        new(Guid.NewGuid(), "https://vendor.example/bench", "bench-" + i, type, channel, at, account, contact, null,
+            category is null ? null : "https://vendor.example/" + category, category, null);
+
+    private static async Task AppendRawBatchAsync(EventStore.EventStore store, Zipf zipf, int from, int count)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var rows = Enumerable.Range(from, count).Select(i =>
+        {
+            var account = $"raw{zipf.Next()}.example";
+            var e = new SignalRecorded(account, now, Guid.NewGuid(), SignalTypes.PageViewed, "web", now, $"person{i % 6}@{account}", "https://vendor.example/pricing", "pricing")
+            {
+                Keys = ["page:pricing"],
+                Evidence = new Dictionary<string, double> { [BuyingJobs.SupplierSelection] = 2 },
+            };
+            return (Stream: JourneyEventTypes.StreamId(account), Event: new NewEvent(e.EventId, e));
+        }).ToList();
+        await using var session = await store.BeginSessionAsync(rows.Select(r => r.Stream).Distinct(), default);
+        foreach (var group in rows.GroupBy(r => r.Stream))
+        {
+            session.Append(group.Key, ExpectedVersion.Any, group.Select(r => r.Event));
+        }
+
+        await session.CommitAsync(default);
+    }
+
+    private static async Task ConsumedAsync(NpgsqlDataSource dataSource, long count)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(10);
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                if (await CountAsync(dataSource, $"SELECT coalesce(sum(next_offset), 0)::bigint FROM demand.consumer_offsets WHERE consumer_group = 'bench-journey' AND topic = '{Topics.JourneySignals}'") >= count)
+                {
+                    return;
+                }
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
+            {
+                // Not created yet.
+            }
+
+            await Task.Delay(20);
+        }
+
+        throw new TimeoutException("The journey did not get through the signals.");
+    }
+
+    private static async Task<long> CountAsync(NpgsqlDataSource dataSource, string sql)
+    {
+        await using var cmd = dataSource.CreateCommand(sql);
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private async Task<IHost> StartJourneyAsync()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Demand:Postgres:ConnectionString"] = _postgres.ConnectionString("bench"),
+            ["Demand:Kafka:BootstrapServers"] = _kafka.BootstrapServers,
+            ["Demand:Kafka:SessionTimeoutMs"] = "4000",
+            ["Demand:Kafka:HeartbeatIntervalMs"] = "500",
+            ["Demand:Journey:ConsumerGroup"] = "bench-journey",
+            ["Demand:Journey:MaxBatchSize"] = BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Demand:Roster:People:0:Id"] = "quinn",
+            ["Demand:Roster:People:0:Specialty"] = "qualification",
+            ["Demand:Roster:People:0:Capacity"] = "100000",
+            ["Demand:Roster:People:1:Id"] = "pia",
+            ["Demand:Roster:People:1:Specialty"] = "pricing",
+            ["Demand:Roster:People:1:Capacity"] = "100000",
+            ["Demand:Roster:People:2:Id"] = "sol",
+            ["Demand:Roster:People:2:Specialty"] = "solutions",
+            ["Demand:Roster:People:2:Capacity"] = "100000",
+        });
+        builder.Services.AddLogging(l => l.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
+        builder.Services.AddJourney(builder.Configuration);
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+}
