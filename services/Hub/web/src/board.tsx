@@ -115,12 +115,13 @@ export function Board({ session, onSignOut, onRefused }: BoardProps) {
 
 function FilterSelect({ id, text, value, values, onChange }: { id: string; text: string; value: string; values: string[]; onChange: (e: Event) => void }) {
   return (
-    <label for={id}>{text}
+    <div class="filter">
+      <label for={id}>{text}</label>
       <select id={id} value={value} onChange={onChange}>
         <option value="">All</option>
         {values.map((v) => <option value={v}>{label(v)}</option>)}
       </select>
-    </label>
+    </div>
   );
 }
 
