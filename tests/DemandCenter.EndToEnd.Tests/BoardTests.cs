@@ -30,6 +30,7 @@ public sealed class BoardTests(ScreensHost host, Browser browser) : ScreenTests(
         await Assertions.Expect(moved).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("\\bmoved\\b"));
         await Assertions.Expect(olga.Locator(".column[data-job='supplier_selection'] .column-count")).Not.ToHaveTextAsync(before!);
         await Assertions.Expect(olga.Locator("#flow")).ToContainTextAsync("problem identification → supplier selection");
+        await ShouldFitTheWindowAsync(olga);
         await ScreenshotAsync(olga, "board");
     }
 

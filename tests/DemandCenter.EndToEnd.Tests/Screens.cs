@@ -142,6 +142,15 @@ public abstract class ScreenTests(ScreensHost host, Browser browser) : IAsyncLif
     /// </summary>
     protected static ILocator CallFor(IPage page, string contact) => PromptOf(page, contact).Filter(new() { HasText = "contact sales form" });
 
+    /// <summary>Elements reaching past the right edge of the window: a laptop screen should never need to scroll sideways.</summary>
+    protected static async Task ShouldFitTheWindowAsync(IPage page) =>
+        (await page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll("body *")]
+              .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1 && !el.closest(".columns > *"))
+              .slice(0, 5)
+              .map((el) => `${el.tagName.toLowerCase()}.${el.className} right=${Math.round(el.getBoundingClientRect().right)}`)
+            """)).ShouldBeEmpty();
+
     protected static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ArtifactsDir, name + ".png"), FullPage = true });
 

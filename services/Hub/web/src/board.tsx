@@ -215,11 +215,13 @@ function GroupTable({ caption, groups }: { caption: string; groups: GroupLoad[] 
   return (
     <table class="load-table" aria-label={caption}>
       <caption>{caption}</caption>
-      <thead><tr><th scope="col">{caption.replace("Per ", "")}</th><th scope="col">Active / capacity</th><th scope="col">Unassigned</th><th scope="col">Overdue</th></tr></thead>
+      <thead><tr><th scope="col">{caption.replace("Per ", "")}</th><th scope="col">Active / capacity</th><th scope="col">Unassigned</th></tr></thead>
       <tbody>
         {groups.map((g) => (
           <tr class={g.active > g.capacity ? "over" : ""} data-key={g.key}>
-            <th scope="row">{label(g.key)}</th><td>{g.active} / {g.capacity}</td><td>{g.unassigned}</td><td class={g.overdue ? "overdue" : ""}>{g.overdue}</td>
+            <th scope="row">{label(g.key)}</th>
+            <td>{g.active} / {g.capacity}{g.overdue ? <span class="overdue"> ({g.overdue} overdue)</span> : null}</td>
+            <td>{g.unassigned}</td>
           </tr>
         ))}
       </tbody>
