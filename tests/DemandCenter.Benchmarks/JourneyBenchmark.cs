@@ -163,6 +163,7 @@ public sealed class JourneyBenchmark : IAsyncDisposable
             };
             return (Stream: JourneyEventTypes.StreamId(account), Event: new NewEvent(e.EventId, e));
         }).ToList();
+        await store.PrepareAsync(rows.Select(r => r.Event), default);
         await using var session = await store.BeginSessionAsync(rows.Select(r => r.Stream).Distinct(), default);
         foreach (var group in rows.GroupBy(r => r.Stream))
         {

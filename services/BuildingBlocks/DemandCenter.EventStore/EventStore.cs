@@ -23,9 +23,14 @@ public sealed class EventStore(NpgsqlDataSource dataSource, EventStoreSchema sch
     public Task<EventSession> BeginSessionAsync(IEnumerable<string> streamIds, CancellationToken ct) =>
         EventSession.BeginAsync(dataSource, schema, serializer, streamIds, ct);
 
+    /// <summary>Gets the personal-data keys these events need in one round trip; call before appending a large batch.</summary>
+    public Task PrepareAsync(IEnumerable<NewEvent> events, CancellationToken ct) =>
+        serializer.Protector.PrepareAsync(serializer.SubjectsOf(events.Select(e => e.Data)), ct);
+
     /// <summary>Appends to one stream in a transaction of its own.</summary>
     public async Task<CommitResult> AppendAsync(string streamId, long expectedVersion, IReadOnlyList<NewEvent> events, CancellationToken ct)
     {
+        await PrepareAsync(events, ct);
         await using var session = await BeginSessionAsync([streamId], ct);
         session.Append(streamId, expectedVersion, events);
         return await session.CommitAsync(ct);

@@ -17,6 +17,8 @@ public sealed class EventSerializer(EventTypes types, PersonalDataProtector prot
 
     public EventTypes Types => types;
 
+    public PersonalDataProtector Protector => protector;
+
     public (string Type, byte[] Json) Serialize(object @event)
     {
         var type = @event.GetType();
@@ -42,6 +44,21 @@ public sealed class EventSerializer(EventTypes types, PersonalDataProtector prot
         }
 
         return (name, JsonSerializer.SerializeToUtf8Bytes(node, Json));
+    }
+
+    /// <summary>The data subjects whose keys serializing these events will seal with (for <see cref="PersonalDataProtector.PrepareAsync"/>).</summary>
+    public IEnumerable<string> SubjectsOf(IEnumerable<object> events)
+    {
+        foreach (var e in events)
+        {
+            foreach (var field in PersonalFields(e.GetType()))
+            {
+                if ((field.SubjectProperty ?? field.Property).GetValue(e) is string subject && field.Property.GetValue(e) is string)
+                {
+                    yield return subject;
+                }
+            }
+        }
     }
 
     public object Deserialize(string storedType, ReadOnlySpan<byte> json)
@@ -77,10 +94,14 @@ public sealed class EventSerializer(EventTypes types, PersonalDataProtector prot
         .Where(x => x.Attribute is not null && x.Property.PropertyType == typeof(string))
         // The subject's own field is sealed last, so fields naming it as their subject still read it in plain text.
         .OrderBy(x => x.Attribute!.Subject is null ? 1 : 0)
-        .Select(x => new PersonalField(JsonName(x.Property.Name), x.Attribute!.Subject is { } s ? JsonName(s) : null))
+        .Select(x => new PersonalField(
+            JsonName(x.Property.Name),
+            x.Attribute!.Subject is { } s ? JsonName(s) : null,
+            x.Property,
+            x.Attribute.Subject is { } subject ? t.GetProperty(subject) : null))
         .ToArray());
 
     private static string JsonName(string propertyName) => Json.PropertyNamingPolicy?.ConvertName(propertyName) ?? propertyName;
 
-    private sealed record PersonalField(string JsonName, string? Subject);
+    private sealed record PersonalField(string JsonName, string? Subject, PropertyInfo Property, PropertyInfo? SubjectProperty);
 }

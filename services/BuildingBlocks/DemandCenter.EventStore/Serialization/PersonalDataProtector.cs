@@ -91,6 +91,35 @@ public sealed class PersonalDataProtector(NpgsqlDataSource dataSource, EventStor
     /// <summary>Drops whatever this process cached for the subject, so the next use asks the database.</summary>
     public void Evict(string subject) => _keys.TryRemove(subject, out _);
 
+    /// <summary>
+    /// Fetches or creates the keys of every subject not cached yet, in one round trip, so that sealing a batch's
+    /// events does not stop for each new contact. Keys are committed here, before any event sealed with them.
+    /// </summary>
+    public async Task PrepareAsync(IEnumerable<string> subjectValues, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var missing = subjectValues.Select(SubjectOf).Distinct(StringComparer.Ordinal)
+            .Where(s => !_keys.TryGetValue(s, out var cached) || cached.Key is null || now - cached.At >= options.Value.PersonalKeyCacheTtl)
+            .ToArray();
+        if (missing.Length == 0)
+        {
+            return;
+        }
+
+        await using var cmd = dataSource.CreateCommand(
+            $"""
+            INSERT INTO {schema.Schema}.personal_keys (subject, key) SELECT * FROM unnest(@s, @k) ON CONFLICT (subject) DO NOTHING;
+            SELECT subject, key FROM {schema.Schema}.personal_keys WHERE subject = ANY(@s)
+            """);
+        cmd.Parameters.AddWithValue("s", missing);
+        cmd.Parameters.AddWithValue("k", missing.Select(_ => RandomNumberGenerator.GetBytes(32)).ToArray());
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            _keys[reader.GetString(0)] = ((byte[])reader[1], now);
+        }
+    }
+
     private byte[]? Key(string subject, bool create)
     {
         var now = time.GetUtcNow();

@@ -5,6 +5,22 @@ namespace DemandCenter.Journey.Accounts;
 
 public static class BoardCards
 {
+    /// <summary>Score moves smaller than this are not worth a board frame.</summary>
+    public const int ScoreStep = 5;
+
+    /// <summary>Whether the board should hear about the new card: focus, furthest job, owner or open prompts changed, or a score moved a step.</summary>
+    public static bool Moved(BoardCard? before, BoardCard after) =>
+        before is null
+        || before.FocusJob != after.FocusJob
+        || before.FurthestJob != after.FurthestJob
+        || before.OwnerSellerId != after.OwnerSellerId
+        || before.Name != after.Name
+        || before.OpenPrompts != after.OpenPrompts
+        || Math.Abs(before.Scores.Urgency - after.Scores.Urgency) >= ScoreStep
+        || Math.Abs(before.Scores.Engagement - after.Scores.Engagement) >= ScoreStep
+        || Math.Abs(before.Scores.Breadth - after.Scores.Breadth) >= ScoreStep
+        || Math.Abs(before.Scores.Surge - after.Scores.Surge) >= ScoreStep;
+
     public static BoardCard Of(AccountJourney state, AccountProfile profile, JourneyScores scores) => new(
         state.AccountId,
         profile.Name,

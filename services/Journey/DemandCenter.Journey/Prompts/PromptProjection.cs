@@ -30,12 +30,11 @@ public sealed class PromptProjection(EventStoreSchema schema)
 
     private static readonly JsonSerializerOptions PatchJson = new(JsonSerializerDefaults.Web);
 
-    /// <summary>Inserts the prompt and returns it as sellers will see it, with its sequence.</summary>
-    public async Task<PromptMessage> AddAsync(NpgsqlTransaction tx, PromptRaised raised, string accountName, IReadOnlyList<EvidenceItem> evidence, CancellationToken ct)
-    {
-        var prompt = new PromptMessage(
+    /// <summary>The prompt as sellers will see it (its sequence is assigned by <see cref="AddAsync"/>).</summary>
+    public static PromptMessage Message(PromptRaised raised, string accountName, IReadOnlyList<EvidenceItem> evidence) =>
+        new(
             raised.PromptId.ToString(),
-            0, // assigned by the insert below
+            0,
             raised.SellerId,
             raised.AccountId,
             accountName,
@@ -56,23 +55,44 @@ public sealed class PromptProjection(EventStoreSchema schema)
             Overflow = raised.Overflow,
             UpdatedAt = raised.At,
         };
-        // One round trip: take the next sequence, write it into the row and its payload, return it.
+
+    /// <summary>
+    /// Inserts a batch's new prompts in one statement, each taking a new sequence into its
+    /// row and payload, and returns them with their sequences. A prompt already there is left as it is and not returned.
+    /// </summary>
+    public async Task<IReadOnlyList<PromptMessage>> AddAsync(NpgsqlTransaction tx, IReadOnlyList<PromptMessage> prompts, CancellationToken ct)
+    {
+        if (prompts.Count == 0)
+        {
+            return [];
+        }
+
         await using var cmd = new NpgsqlCommand(
             $$"""
             INSERT INTO {{schema.Schema}}.prompts (prompt_id, sequence, seller_id, account_id, status, payload, created_at)
-            SELECT @id, s, @seller, @account, @status, jsonb_set(@payload, '{sequence}', to_jsonb(s)), @at
-            FROM nextval(pg_get_serial_sequence('{{schema.Schema}}.prompts', 'sequence')) AS s
+            SELECT q.id, q.n, q.seller, q.account, @status, jsonb_set(q.payload, '{sequence}', to_jsonb(q.n)), q.at
+            FROM (SELECT p.*, nextval(pg_get_serial_sequence('{{schema.Schema}}.prompts', 'sequence')) AS n
+                  FROM unnest(@ids, @sellers, @accounts, @payloads::jsonb[], @ats) AS p(id, seller, account, payload, at)) q
             ON CONFLICT (prompt_id) DO NOTHING
-            RETURNING sequence
+            RETURNING prompt_id, sequence
             """,
             tx.Connection, tx);
-        cmd.Parameters.AddWithValue("id", raised.PromptId);
-        cmd.Parameters.AddWithValue("seller", raised.SellerId);
-        cmd.Parameters.AddWithValue("account", raised.AccountId);
+        cmd.Parameters.AddWithValue("ids", prompts.Select(p => Guid.Parse(p.PromptId)).ToArray());
+        cmd.Parameters.AddWithValue("sellers", prompts.Select(p => p.SellerId).ToArray());
+        cmd.Parameters.AddWithValue("accounts", prompts.Select(p => p.AccountId).ToArray());
+        cmd.Parameters.Add(new NpgsqlParameter("payloads", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = prompts.Select(p => JsonSerializer.Serialize(p, ContractJson.Options)).ToArray() });
+        cmd.Parameters.AddWithValue("ats", prompts.Select(p => p.CreatedAt).ToArray());
         cmd.Parameters.AddWithValue("status", PromptStatus.Open);
-        cmd.Parameters.Add(new NpgsqlParameter("payload", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(prompt, ContractJson.Options) });
-        cmd.Parameters.AddWithValue("at", raised.At);
-        return prompt with { Sequence = (long)(await cmd.ExecuteScalarAsync(ct) ?? 0L) };
+        var sequences = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                sequences[reader.GetGuid(0).ToString()] = reader.GetInt64(1);
+            }
+        }
+
+        return [.. prompts.Where(p => sequences.ContainsKey(p.PromptId)).Select(p => p with { Sequence = sequences[p.PromptId] })];
     }
 
     /// <summary>

@@ -78,6 +78,7 @@ public sealed class JourneyConsumer(
         // Add also drops repeats within the batch.
         var fresh = inputs.Where(i => i.SignalId is not { } id || known.Add(id)).ToList();
         var states = await LoadAsync(tx, accountIds, ct);
+        var loadedCards = states.Values.ToDictionary(s => s.AccountId, s => Card(s, time.GetUtcNow()), StringComparer.Ordinal);
         var (team, topRevenue) = await teams.CurrentAsync(playbook.TopAccounts.RevenueTopShare, ct);
         var model = await transitions.CurrentAsync(ct);
 
@@ -102,22 +103,24 @@ public sealed class JourneyConsumer(
             states[id] = events.Aggregate(state, JourneyDecider.Evolve);
         }
 
+        await store.PrepareAsync(decided.Values.SelectMany(d => d.Events), ct);
         foreach (var (accountId, (from, events)) in decided.Where(d => d.Value.Events.Count > 0))
         {
             session.Append(JourneyEventTypes.StreamId(accountId), from, events);
             DemandMetrics.EventsAppended.Add(events.Count);
         }
 
+        await PublishRaisedAsync(session, tx, outcomes, states, ct);
         foreach (var (input, events, before) in outcomes)
         {
-            await PublishPromptChangesAsync(session, tx, input, events, before, states[input.Command.AccountId], ct);
+            await PublishPromptChangesAsync(session, tx, input, events, before, ct);
         }
 
         var now = time.GetUtcNow();
         var changed = decided.Keys.Select(id => states[id]).ToList();
         var rows = changed.Select(s => Row(s, now, team, model, topRevenue)).ToList();
         await accounts.SaveAsync(tx, rows, ct);
-        foreach (var row in rows)
+        foreach (var row in rows.Where(r => BoardCards.Moved(loadedCards.GetValueOrDefault(r.State.AccountId), r.Card)))
         {
             session.Enqueue(new OutboxMessage(Contracts.Topics.Board, row.State.AccountId, ContractJson.Serialize(row.Card), new Dictionary<string, string>()));
         }
@@ -159,6 +162,9 @@ public sealed class JourneyConsumer(
         return states;
     }
 
+    private BoardCard Card(AccountJourney state, DateTimeOffset now) =>
+        BoardCards.Of(state, directory.Profile(state.AccountId).With(state.Overrides), Scoring.Of(state, now, playbook));
+
     private AccountRow Row(AccountJourney state, DateTimeOffset now, Domain.Model.Team team, TransitionModel model, decimal? topRevenue)
     {
         var profile = directory.Profile(state.AccountId).With(state.Overrides);
@@ -166,23 +172,31 @@ public sealed class JourneyConsumer(
         return new AccountRow(state, BoardCards.Of(state, profile, Scoring.Of(state, now, playbook)), JourneyDecider.NextCheck(state, context), profile.AnnualRevenue);
     }
 
-    /// <summary>Writes the prompts read model for each prompt event and queues what the Hub pushes: new prompts and updates.</summary>
-    private async Task PublishPromptChangesAsync(EventSession session, Npgsql.NpgsqlTransaction tx, JourneyInput input, IReadOnlyList<JourneyEvent> events, AccountJourney before, AccountJourney after, CancellationToken ct)
+    /// <summary>The batch's new prompts: one insert for all of them, then one outbox message each.</summary>
+    private async Task PublishRaisedAsync(EventSession session, Npgsql.NpgsqlTransaction tx, IEnumerable<(JourneyInput Input, IReadOnlyList<JourneyEvent> Events, AccountJourney Before)> outcomes, Dictionary<string, AccountJourney> states, CancellationToken ct)
     {
-        var profile = directory.Profile(after.AccountId).With(after.Overrides);
+        var raised = new List<PromptMessage>();
+        foreach (var prompt in outcomes.SelectMany(o => o.Events).OfType<PromptRaised>())
+        {
+            var after = states[prompt.AccountId];
+            var evidence = prompt.EvidenceSignalIds.Select(id => after.Recent.LastOrDefault(r => r.SignalId == id)).OfType<RecentSignal>()
+                .Select(r => new EvidenceItem(r.SignalId.ToString(), r.Type, r.Channel, r.OccurredAt, $"{Rules.NameOf(r.ContactId)}: {r.Summary ?? r.Type}"))
+                .ToList();
+            raised.Add(PromptProjection.Message(prompt, directory.Profile(prompt.AccountId).With(after.Overrides).Name, evidence));
+            DemandMetrics.PromptsRaised.Add(1, new KeyValuePair<string, object?>("action", prompt.Action));
+        }
+
+        foreach (var message in await prompts.AddAsync(tx, raised, ct))
+        {
+            session.Enqueue(PromptMessages.Raised(message));
+        }
+    }
+
+    /// <summary>Writes the prompts read model for each change to a prompt and queues the update the Hub pushes (or the refusal it answers).</summary>
+    private async Task PublishPromptChangesAsync(EventSession session, Npgsql.NpgsqlTransaction tx, JourneyInput input, IReadOnlyList<JourneyEvent> events, AccountJourney before, CancellationToken ct)
+    {
         foreach (var e in events)
         {
-            if (e is PromptRaised raised)
-            {
-                var evidence = raised.EvidenceSignalIds.Select(id => after.Recent.LastOrDefault(r => r.SignalId == id)).OfType<RecentSignal>()
-                    .Select(r => new EvidenceItem(r.SignalId.ToString(), r.Type, r.Channel, r.OccurredAt, $"{Rules.NameOf(r.ContactId)}: {r.Summary ?? r.Type}"))
-                    .ToList();
-                var message = await prompts.AddAsync(tx, raised, profile.Name, evidence, ct);
-                session.Enqueue(PromptMessages.Raised(message));
-                DemandMetrics.PromptsRaised.Add(1, new KeyValuePair<string, object?>("action", raised.Action));
-                continue;
-            }
-
             var change = PromptChanges.Of(e, before);
             if (change is null)
             {
