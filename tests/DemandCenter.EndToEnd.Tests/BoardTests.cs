@@ -81,4 +81,30 @@ public sealed class BoardTests(ScreensHost host, Browser browser) : ScreenTests(
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
         await Assertions.Expect(olga.Locator($".card[data-account-id='{account}'] .card-meta").First).ToContainTextAsync("ana");
     }
+
+    [Fact]
+    public async Task A_prompt_taken_from_a_seller_while_offline_is_gone_from_their_inbox_when_they_reconnect()
+    {
+        var (ben, line) = await SignInWithHubLineAsync("ben", "/hubs/sellers");
+        var olga = await SignInAsync("olga");
+        var account = await NewAccountAsync("ben", "amer");
+        var abe = "abe@" + account;
+        await AskForSalesAsync(abe);
+        await Assertions.Expect(CallFor(ben, abe)).ToBeVisibleAsync();
+        var promptId = await CallFor(ben, abe).GetAttributeAsync("data-prompt-id");
+
+        await line.CutAsync();
+        await Assertions.Expect(ben.Locator("#connection")).Not.ToHaveTextAsync("connected");
+        await olga.Locator($".card[data-account-id='{account}'] .card-button").ClickAsync();
+        var row = olga.GetByRole(AriaRole.Dialog).Locator($"li[data-prompt-id='{promptId}']");
+        await row.GetByLabel("Reassign this prompt to").SelectOptionAsync("ana");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Reassign" }).ClickAsync();
+        await Assertions.Expect(olga.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Status)).ToContainTextAsync("confirmed");
+        await Assertions.Expect(CallFor(ben, abe)).ToBeVisibleAsync();
+
+        await line.RestoreAsync();
+
+        await Assertions.Expect(ben.Locator("#connection")).ToHaveTextAsync("connected");
+        await Assertions.Expect(CallFor(ben, abe)).ToHaveCountAsync(0);
+    }
 }

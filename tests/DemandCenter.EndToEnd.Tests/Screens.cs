@@ -81,6 +81,18 @@ public abstract class ScreenTests(ScreensHost host, Browser browser) : IAsyncLif
         }
     }
 
+    /// <summary>
+    /// Signs in with the page's hub WebSocket passing through a line the test can cut: while cut, the open connection
+    /// is dropped and every reconnect attempt is refused, as when a laptop is closed or the network is gone.
+    /// </summary>
+    protected async Task<(IPage Page, HubLine Line)> SignInWithHubLineAsync(string sub, string hubPath)
+    {
+        var line = new HubLine();
+        var page = await SignInAsync(sub, prepare: context => context.RouteWebSocketAsync($"**{hubPath}**", line.Route));
+        line.Context = page.Context;
+        return (page, line);
+    }
+
     /// <summary>Signs in on a page of its own; a second tab of one context needs it too (the session is kept per tab).</summary>
     protected async Task<IPage> SignInOnAsync(IPage page, string sub, string route = "")
     {
@@ -161,4 +173,38 @@ public abstract class ScreenTests(ScreensHost host, Browser browser) : IAsyncLif
 
     protected Task<string?> StatusInStoreAsync(string promptId) =>
         host.ScalarAsync<string>("SELECT status FROM demand.prompts WHERE prompt_id = @id::uuid", ("id", promptId));
+}
+
+/// <summary>The page's hub connection, routed through the test so that it can be cut and restored.</summary>
+public sealed class HubLine
+{
+    private bool _cut;
+    private IWebSocketRoute? _current;
+
+    public IBrowserContext? Context { get; set; }
+
+    public async Task Route(IWebSocketRoute ws)
+    {
+        if (Volatile.Read(ref _cut))
+        {
+            await ws.CloseAsync();
+            return;
+        }
+
+        ws.ConnectToServer();
+        Volatile.Write(ref _current, ws);
+    }
+
+    public async Task CutAsync()
+    {
+        Volatile.Write(ref _cut, true);
+        await Context!.SetOfflineAsync(true);
+        await Volatile.Read(ref _current)!.CloseAsync(new() { Code = 1006 });
+    }
+
+    public async Task RestoreAsync()
+    {
+        Volatile.Write(ref _cut, false);
+        await Context!.SetOfflineAsync(false);
+    }
 }

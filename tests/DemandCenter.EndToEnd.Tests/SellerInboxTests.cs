@@ -111,28 +111,13 @@ public sealed class SellerInboxTests(ScreensHost host, Browser browser) : Screen
     [Fact]
     public async Task Prompts_raised_during_a_forced_disconnect_arrive_by_catch_up_on_reconnect()
     {
-        var blocked = false;
-        IWebSocketRoute? current = null;
-        var ana = await SignInAsync("ana", prepare: context => context.RouteWebSocketAsync("**/hubs/sellers**", async ws =>
-        {
-            // While "the laptop is closed" every attempt is cut at once; otherwise the page talks to the real hub.
-            if (Volatile.Read(ref blocked))
-            {
-                await ws.CloseAsync();
-                return;
-            }
-
-            ws.ConnectToServer();
-            Volatile.Write(ref current, ws);
-        }));
+        var (ana, line) = await SignInWithHubLineAsync("ana", "/hubs/sellers");
         var warmup = "wes@" + await NewAccountAsync("ana");
         await AskForSalesAsync(warmup);
         await Assertions.Expect(CallFor(ana, warmup)).ToBeVisibleAsync();
         var night = new[] { "nat@" + await NewAccountAsync("ana"), "nia@" + await NewAccountAsync("ana") };
 
-        Volatile.Write(ref blocked, true);
-        await ana.Context.SetOfflineAsync(true);
-        await Volatile.Read(ref current)!.CloseAsync(new() { Code = 1006 });
+        await line.CutAsync();
         await Assertions.Expect(ana.Locator("#connection")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^(reconnecting|offline)$"));
         foreach (var contact in night)
         {
@@ -142,8 +127,7 @@ public sealed class SellerInboxTests(ScreensHost host, Browser browser) : Screen
         await PromptsStoredForAsync(night);
         await Assertions.Expect(CallFor(ana, night[0])).ToHaveCountAsync(0);
 
-        Volatile.Write(ref blocked, false);
-        await ana.Context.SetOfflineAsync(false);
+        await line.RestoreAsync();
 
         await Assertions.Expect(ana.Locator("#connection")).ToHaveTextAsync("connected");
         foreach (var contact in night)

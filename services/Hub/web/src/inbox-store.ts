@@ -1,8 +1,8 @@
 import type { HubConnection } from "@microsoft/signalr";
 import { ACTIVE_STATUSES, isPool, type Prompt, type PromptUpdate } from "./types";
 
-/** The server's page size for catchUp (PromptQueries.MaxPage): a full page means there may be more. */
-const CATCH_UP_PAGE = 500;
+/** The server's page size for catchUp and the REST list (PromptQueries.MaxPage): a full page means there may be more. */
+export const PAGE = 500;
 
 /**
  * The seller's prompts as the server last told them, keyed by id. Every prompt carries a sequence that moves forward
@@ -50,11 +50,29 @@ export class InboxStore {
           if (this.loadedOnce) this.missed.add(p.promptId);
         }
       }
-      if (page.length < CATCH_UP_PAGE) break;
+      if (page.length < PAGE) break;
     }
     const first = !this.loadedOnce;
     this.loadedOnce = true;
     return first ? 0 : fresh;
+  }
+
+  /**
+   * After a disconnect: a prompt taken from this seller meanwhile (reassigned, escalated) is not in catch-up, which
+   * lists the seller's feeds as they are now. <paramref name="own"/> is every prompt of the seller's own feed
+   * (GET /sellers/{id}/prompts); when that list is complete, an active prompt of ours missing from it has moved away.
+   */
+  reconcile(own: Prompt[], complete: boolean): boolean {
+    if (!complete) return false;
+    const ids = new Set(own.map((p) => p.promptId));
+    let any = false;
+    for (const p of this.prompts.values()) {
+      if (p.sellerId === this.sellerId && ACTIVE_STATUSES.includes(p.status) && !ids.has(p.promptId)) {
+        this.prompts.delete(p.promptId);
+        any = true;
+      }
+    }
+    return any;
   }
 
   /** Open and accepted first, then snoozed; within each, most urgent (lowest priority number) then newest. */

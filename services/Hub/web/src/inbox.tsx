@@ -1,6 +1,7 @@
 import { useEffect, useReducer, useRef, useState } from "preact/hooks";
 import { LiveConnection, hubErrorMessage, type ConnectionState } from "./hub";
-import { InboxStore } from "./inbox-store";
+import { getJson, HttpError } from "./api";
+import { InboxStore, PAGE } from "./inbox-store";
 import { Shell } from "./layout";
 import { dateTime, label, localInputValue, relative, time } from "./format";
 import type { Session } from "./session";
@@ -28,8 +29,18 @@ export function Inbox({ session, onSignOut, onRefused }: InboxProps) {
         c.on("promptUpdated", (u: PromptUpdate) => { if (store.update(u)) rerender(0); });
       },
       onConnected: async (c) => {
+        const reconnect = store.lastSequence > 0;
         const missed = await store.catchUp(c);
         if (missed > 0) setNotice(`${missed} prompt${missed === 1 ? "" : "s"} arrived while you were away`);
+        if (reconnect) {
+          try {
+            const own = await getJson<Prompt[]>(session, `/api/v1/sellers/${encodeURIComponent(session.sub)}/prompts`);
+            store.reconcile(own, own.length < PAGE);
+          } catch (err) {
+            // Best effort: a failed read (network, server) leaves the list as catch-up made it; the next reconnect tries again.
+            if (!(err instanceof HttpError || err instanceof TypeError)) throw err;
+          }
+        }
         rerender(0);
       },
       onState: setState,
