@@ -178,16 +178,22 @@ public abstract class ScreenTests(ScreensHost host, Browser browser) : IAsyncLif
 /// <summary>The page's hub connection, routed through the test so that it can be cut and restored.</summary>
 public sealed class HubLine
 {
+    private readonly List<Task> _refusals = [];
     private bool _cut;
     private IWebSocketRoute? _current;
 
     public IBrowserContext? Context { get; set; }
 
-    public async Task Route(IWebSocketRoute ws)
+    /// <summary>Playwright's WebSocket route handler (synchronous); a refusal's close is awaited by <see cref="RestoreAsync"/>.</summary>
+    public void Route(IWebSocketRoute ws)
     {
         if (Volatile.Read(ref _cut))
         {
-            await ws.CloseAsync();
+            lock (_refusals)
+            {
+                _refusals.Add(ws.CloseAsync());
+            }
+
             return;
         }
 
@@ -205,6 +211,13 @@ public sealed class HubLine
     public async Task RestoreAsync()
     {
         Volatile.Write(ref _cut, false);
+        Task[] refusals;
+        lock (_refusals)
+        {
+            refusals = [.. _refusals];
+        }
+
+        await Task.WhenAll(refusals);
         await Context!.SetOfflineAsync(false);
     }
 }
