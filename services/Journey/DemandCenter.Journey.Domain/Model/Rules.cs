@@ -13,11 +13,11 @@ public static class Rules
     public static IEnumerable<Firing> Evaluate(AccountJourney state, AccountProfile profile, IReadOnlyCollection<string> triggers, RecentSignal? trigger, DateTimeOffset now, JourneyContext ctx)
     {
         var playbook = ctx.Playbook;
-        ScoreBreakdown? scores = null;
-        ScoreBreakdown Scores() => scores ??= Scoring.Explain(state, now, playbook);
+        JourneyScores? scores = null;
+        JourneyScores Scores() => scores ??= Scoring.Of(state, now, playbook);
         var firedActions = new HashSet<string>(StringComparer.Ordinal);
 
-        foreach (var rule in playbook.Rules.OrderBy(r => r.Priority).ThenBy(r => r.Id, StringComparer.Ordinal))
+        foreach (var rule in playbook.RulesInOrder)
         {
             if (!rule.Trigger.Any(t => triggers.Contains(t) || (t == SignalKeys.Any && !triggers.Contains(SignalKeys.Tick))))
             {
@@ -40,7 +40,7 @@ public static class Rules
                 continue;
             }
 
-            var facts = Facts(state, profile, trigger, window, now, ctx, Scores);
+            var facts = Facts(state, profile, trigger, window, now, ctx, () => Scoring.Explain(state, now, playbook));
             var contact = trigger?.ContactId ?? window?.LastOrDefault(s => s.ContactId is not null)?.ContactId
                 ?? state.BuyingGroup.OrderByDescending(m => m.Value.LastActive).Select(m => m.Key).FirstOrDefault();
             firedActions.Add(rule.Action);
@@ -52,7 +52,7 @@ public static class Rules
     private static List<RecentSignal> InWindow(AccountJourney state, SignalWindow w, DateTimeOffset now) =>
         [.. state.Recent.Where(s => w.Keys.Contains(s.Key) && s.OccurredAt >= now.AddHours(-w.Hours)).OrderBy(s => s.OccurredAt)];
 
-    private static bool Holds(RuleConditions? when, AccountJourney state, AccountProfile profile, List<RecentSignal>? window, DateTimeOffset now, JourneyContext ctx, Func<ScoreBreakdown> scores)
+    private static bool Holds(RuleConditions? when, AccountJourney state, AccountProfile profile, List<RecentSignal>? window, DateTimeOffset now, JourneyContext ctx, Func<JourneyScores> scores)
     {
         if (when is null)
         {
@@ -66,9 +66,9 @@ public static class Rules
 
         return (when.FocusJobs is null || (state.FocusJob is { } f && when.FocusJobs.Contains(f)))
             && (when.MinFurthest is null || BuyingJobs.IndexOf(state.FurthestJob) >= BuyingJobs.IndexOf(when.MinFurthest))
-            && (when.MinUrgency is null || scores().Urgency.Value >= when.MinUrgency)
-            && (when.MinSurge is null || scores().Surge.Value >= when.MinSurge)
-            && (when.MinEngagement is null || scores().Engagement.Value >= when.MinEngagement)
+            && (when.MinUrgency is null || scores().Urgency >= when.MinUrgency)
+            && (when.MinSurge is null || scores().Surge >= when.MinSurge)
+            && (when.MinEngagement is null || scores().Engagement >= when.MinEngagement)
             && (when.TopAccount is not true || IsTopAccount(profile, ctx))
             && (when.ActiveDays is null || state.LastSignalAt >= now.AddDays(-when.ActiveDays.Value))
             && (when.NoInPersonDays is null || state.LastInPersonAt is null || state.LastInPersonAt < now.AddDays(-when.NoInPersonDays.Value))

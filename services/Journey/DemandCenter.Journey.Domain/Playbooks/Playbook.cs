@@ -32,6 +32,26 @@ public sealed record Playbook
     public required ForwardEchoSettings ForwardEcho { get; init; }
     public required IReadOnlyList<OutreachRule> Rules { get; init; }
 
+    /// <summary>The rules in evaluation order (priority, then id), sorted once per rule list rather than per signal.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<OutreachRule> RulesInOrder
+    {
+        get
+        {
+            // Keyed on the list itself, so a copy made with `with { Rules = ... }` never uses the original's order.
+            var cached = _inOrder;
+            if (cached?.Source != Rules)
+            {
+                cached = (Rules, [.. Rules.OrderBy(r => r.Priority).ThenBy(r => r.Id, StringComparer.Ordinal)]);
+                _inOrder = cached;
+            }
+
+            return cached.Value.Ordered;
+        }
+    }
+
+    private (IReadOnlyList<OutreachRule> Source, IReadOnlyList<OutreachRule> Ordered)? _inOrder;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
     /// <summary>The playbook shipped with the product.</summary>

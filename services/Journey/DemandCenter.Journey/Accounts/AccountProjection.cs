@@ -8,26 +8,40 @@ using NpgsqlTypes;
 
 namespace DemandCenter.Journey.Accounts;
 
-/// <summary>An account's state as the journey consumer leaves it after a batch, with what the board and the clock read.</summary>
-public sealed record AccountRow(AccountJourney State, BoardCard Card, DateTimeOffset? NextCheckAt, decimal? AnnualRevenue);
+/// <summary>
+/// An account after a batch: its state, whether to write it (a snapshot) this time, and what the board and the clock read.
+/// </summary>
+public sealed record AccountRow(AccountJourney State, bool WithState, BoardCard Card, DateTimeOffset? NextCheckAt, decimal? AnnualRevenue);
+
+/// <summary>An account's state and the version of its last written snapshot.</summary>
+public sealed record LoadedAccount(AccountJourney State, long SnapshotVersion);
 
 /// <summary>
 /// The inline projection of each account's journey (table account_journeys), written in the same transaction as
-/// the events, so the position the Hub reads never lags the events it came from. It is also where the consumer's
-/// hot state comes from after a restart or a rebalance, the board's snapshot (card) and the clock's agenda (next_check_at).
+/// the events: the board's card, the clock's agenda (next_check_at), the contacts (for erasure) on every change, and
+/// a snapshot of the state every <see cref="SnapshotEvery"/> events. Loading an account reads its snapshot and
+/// replays the events after it, so what the Hub reads never lags the events and the consumer's hot state can be
+/// rebuilt after a restart or a rebalance, while a busy batch does not rewrite every account's whole state.
 /// </summary>
 public sealed class AccountProjection(EventStoreSchema schema, EventSerializer serializer, Playbook playbook)
 {
+    public const int SnapshotEvery = 25;
+
     public static SchemaExtension Ddl { get; } = new("account_journeys", s => $"""
         CREATE TABLE IF NOT EXISTS {s}.account_journeys (
             account_id     text PRIMARY KEY,
             version        bigint NOT NULL,
-            state          jsonb NOT NULL,
+            state          jsonb,
+            state_version  bigint NOT NULL DEFAULT 0,
+            contacts       text[] NOT NULL DEFAULT ARRAY[]::text[],
             card           jsonb NOT NULL,
             focus_job      text,
             next_check_at  timestamptz,
             annual_revenue numeric,
             updated_at     timestamptz NOT NULL DEFAULT now());
+        ALTER TABLE {s}.account_journeys ADD COLUMN IF NOT EXISTS state_version bigint NOT NULL DEFAULT 0;
+        ALTER TABLE {s}.account_journeys ADD COLUMN IF NOT EXISTS contacts text[] NOT NULL DEFAULT ARRAY[]::text[];
+        ALTER TABLE {s}.account_journeys ALTER COLUMN state DROP NOT NULL;
         CREATE INDEX IF NOT EXISTS account_journeys_next_check ON {s}.account_journeys (next_check_at) WHERE next_check_at IS NOT NULL;
         CREATE INDEX IF NOT EXISTS account_journeys_updated ON {s}.account_journeys (updated_at DESC);
         """);
@@ -41,46 +55,58 @@ public sealed class AccountProjection(EventStoreSchema schema, EventSerializer s
         s => JsonSerializer.SerializeToElement(s, ContractJson.Options),
         e => e.Deserialize<AccountJourney>(ContractJson.Options)!);
 
-    public async Task<Dictionary<string, AccountJourney>> LoadAsync(NpgsqlTransaction tx, IReadOnlyCollection<string> accountIds, CancellationToken ct)
+    /// <summary>Whether this batch should write the account's state: when it has moved far enough past its last snapshot.</summary>
+    public static bool SnapshotDue(AccountJourney state, long snapshotVersion) => state.Version - snapshotVersion >= SnapshotEvery;
+
+    /// <summary>
+    /// The accounts' states: each snapshot plus the events after it (every event, for an account without one), in two
+    /// round trips for the whole set. Accounts with no events are left out.
+    /// </summary>
+    public async Task<Dictionary<string, LoadedAccount>> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, IReadOnlyCollection<string> accountIds, CancellationToken ct)
     {
-        var result = new Dictionary<string, AccountJourney>(StringComparer.Ordinal);
+        var snapshots = new Dictionary<string, LoadedAccount>(StringComparer.Ordinal);
         if (accountIds.Count == 0)
         {
-            return result;
+            return snapshots;
         }
 
-        await using (var cmd = new NpgsqlCommand($"SELECT account_id, state::text FROM {schema.Schema}.account_journeys WHERE account_id = ANY(@ids)", tx.Connection, tx))
+        await using (var cmd = new NpgsqlCommand($"SELECT account_id, state::text, state_version FROM {schema.Schema}.account_journeys WHERE account_id = ANY(@ids) AND state IS NOT NULL", connection, tx))
         {
             cmd.Parameters.AddWithValue("ids", accountIds.ToArray());
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                result[reader.GetString(0)] = Read(reader.GetString(1));
+                snapshots[reader.GetString(0)] = new LoadedAccount(Read(reader.GetString(1)), reader.GetInt64(2));
             }
         }
 
-        // A stream without a row (the read model was dropped, or written by an older version): rebuild it from its events.
-        foreach (var (id, state) in await ReplayAsync(tx, [.. accountIds.Where(id => !result.ContainsKey(id))], ct))
-        {
-            result[id] = state;
-        }
-
-        return result;
+        var states = await ReplayAsync(connection, tx, accountIds, snapshots.ToDictionary(kv => kv.Key, kv => kv.Value.State, StringComparer.Ordinal), ct);
+        return states.ToDictionary(kv => kv.Key, kv => new LoadedAccount(kv.Value, snapshots.GetValueOrDefault(kv.Key)?.SnapshotVersion ?? 0), StringComparer.Ordinal);
     }
 
-    /// <summary>Folds the accounts' streams from their first event, in one round trip; accounts without events are left out.</summary>
-    public async Task<Dictionary<string, AccountJourney>> ReplayAsync(NpgsqlTransaction tx, IReadOnlyCollection<string> accountIds, CancellationToken ct)
+    /// <summary>Folds the accounts' streams from their first event (no snapshots), in one round trip: what erasure rebuilds from.</summary>
+    public Task<Dictionary<string, AccountJourney>> ReplayAsync(NpgsqlTransaction tx, IReadOnlyCollection<string> accountIds, CancellationToken ct) =>
+        ReplayAsync(tx.Connection!, tx, accountIds, new Dictionary<string, AccountJourney>(StringComparer.Ordinal), ct);
+
+    private async Task<Dictionary<string, AccountJourney>> ReplayAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, IReadOnlyCollection<string> accountIds, Dictionary<string, AccountJourney> from, CancellationToken ct)
     {
-        var states = new Dictionary<string, AccountJourney>(StringComparer.Ordinal);
+        var states = new Dictionary<string, AccountJourney>(from, StringComparer.Ordinal);
         if (accountIds.Count == 0)
         {
             return states;
         }
 
         var settings = ModelSettings.Of(playbook);
+        var ids = accountIds.ToArray();
         await using var cmd = new NpgsqlCommand(
-            $"SELECT stream_id, type, data::text FROM {schema.Schema}.events WHERE stream_id = ANY(@ids) ORDER BY stream_id, version", tx.Connection, tx);
-        cmd.Parameters.AddWithValue("ids", accountIds.Select(JourneyEventTypes.StreamId).ToArray());
+            $"""
+            SELECT e.stream_id, e.type, e.data::text
+            FROM unnest(@streams, @after) AS x(stream_id, after)
+            JOIN {schema.Schema}.events e ON e.stream_id = x.stream_id AND e.version > x.after
+            ORDER BY e.stream_id, e.version
+            """, connection, tx);
+        cmd.Parameters.AddWithValue("streams", ids.Select(JourneyEventTypes.StreamId).ToArray());
+        cmd.Parameters.AddWithValue("after", ids.Select(id => from.GetValueOrDefault(id)?.Version ?? 0L).ToArray());
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
@@ -93,7 +119,7 @@ public sealed class AccountProjection(EventStoreSchema schema, EventSerializer s
         return states;
     }
 
-    /// <summary>One round trip for the whole batch: arrays unnested into an upsert.</summary>
+    /// <summary>One round trip for the whole batch: arrays unnested into an upsert. A row without a new snapshot keeps its old one.</summary>
     public async Task SaveAsync(NpgsqlTransaction tx, IReadOnlyCollection<AccountRow> rows, CancellationToken ct)
     {
         if (rows.Count == 0)
@@ -103,14 +129,19 @@ public sealed class AccountProjection(EventStoreSchema schema, EventSerializer s
 
         await using var cmd = new NpgsqlCommand(
             $"""
-            INSERT INTO {schema.Schema}.account_journeys (account_id, version, state, card, focus_job, next_check_at, annual_revenue)
-            SELECT * FROM unnest(@ids, @versions, @states::jsonb[], @cards::jsonb[], @focus, @next, @revenue)
-            ON CONFLICT (account_id) DO UPDATE SET version = EXCLUDED.version, state = EXCLUDED.state, card = EXCLUDED.card,
-                focus_job = EXCLUDED.focus_job, next_check_at = EXCLUDED.next_check_at, annual_revenue = EXCLUDED.annual_revenue, updated_at = now()
+            INSERT INTO {schema.Schema}.account_journeys (account_id, version, state, state_version, contacts, card, focus_job, next_check_at, annual_revenue)
+            SELECT id, v, s::jsonb, CASE WHEN s IS NULL THEN 0 ELSE v END, string_to_array(c, E'\n'), card::jsonb, f, n, r
+            FROM unnest(@ids, @versions, @states, @contacts, @cards, @focus, @next, @revenue) AS x(id, v, s, c, card, f, n, r)
+            ON CONFLICT (account_id) DO UPDATE SET version = EXCLUDED.version,
+                state = coalesce(EXCLUDED.state, {schema.Schema}.account_journeys.state),
+                state_version = CASE WHEN EXCLUDED.state IS NULL THEN {schema.Schema}.account_journeys.state_version ELSE EXCLUDED.state_version END,
+                contacts = EXCLUDED.contacts, card = EXCLUDED.card, focus_job = EXCLUDED.focus_job,
+                next_check_at = EXCLUDED.next_check_at, annual_revenue = EXCLUDED.annual_revenue, updated_at = now()
             """, tx.Connection, tx);
         cmd.Parameters.AddWithValue("ids", rows.Select(r => r.State.AccountId).ToArray());
         cmd.Parameters.AddWithValue("versions", rows.Select(r => r.State.Version).ToArray());
-        cmd.Parameters.Add(new NpgsqlParameter("states", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => Write(r.State)).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter("states", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => r.WithState ? Write(r.State) : null).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter("contacts", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => string.Join('\n', r.State.BuyingGroup.Keys)).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter("cards", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => JsonSerializer.Serialize(r.Card, ContractJson.Options)).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter("focus", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => r.State.FocusJob).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter("next", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = rows.Select(r => r.NextCheckAt).ToArray() });

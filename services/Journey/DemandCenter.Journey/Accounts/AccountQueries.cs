@@ -13,6 +13,7 @@ namespace DemandCenter.Journey.Accounts;
 /// <summary>Reads of the account read model: one account's position, and the board's cards.</summary>
 public sealed class AccountQueries(
     NpgsqlDataSource dataSource,
+    AccountProjection projection,
     EventStoreSchema schema,
     PromptQueries prompts,
     AccountDirectory directory,
@@ -24,16 +25,19 @@ public sealed class AccountQueries(
 
     public async Task<AccountPosition?> GetAsync(string accountId, CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand($"SELECT state::text FROM {schema.Schema}.account_journeys WHERE account_id = @id");
-        cmd.Parameters.AddWithValue("id", accountId);
-        var json = await cmd.ExecuteScalarAsync(ct) as string;
+        AccountJourney? state;
+        await using (var connection = await dataSource.OpenConnectionAsync(ct))
+        {
+            state = (await projection.LoadAsync(connection, null, [accountId], ct)).GetValueOrDefault(accountId)?.State;
+        }
+
         var profile = directory.Profile(accountId);
-        if (json is null && profile.OwnerSellerId is null)
+        if (state is null && profile.OwnerSellerId is null)
         {
             return null;
         }
 
-        var state = json is null ? AccountJourney.Empty(accountId, ModelSettings.Of(playbook)) : AccountProjection.Read(json);
+        state ??= AccountJourney.Empty(accountId, ModelSettings.Of(playbook));
         var all = await prompts.ForAccountAsync(accountId, ct);
         return await PositionAsync(state, profile, time.GetUtcNow(), all, ct);
     }

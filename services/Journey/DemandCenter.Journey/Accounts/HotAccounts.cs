@@ -12,17 +12,17 @@ public sealed class HotAccounts
 {
     public const int Capacity = 250_000;
 
-    private readonly ConcurrentDictionary<string, AccountJourney> _states = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, LoadedAccount> _states = new(StringComparer.Ordinal);
 
     public int Count => _states.Count;
 
-    public bool TryGet(string accountId, out AccountJourney state) => _states.TryGetValue(accountId, out state!);
+    public bool TryGet(string accountId, out LoadedAccount state) => _states.TryGetValue(accountId, out state!);
 
-    public void Put(IEnumerable<AccountJourney> states)
+    public void Put(IEnumerable<LoadedAccount> states)
     {
         foreach (var state in states)
         {
-            _states[state.AccountId] = state;
+            _states[state.State.AccountId] = state;
         }
 
         if (_states.Count > Capacity)

@@ -17,7 +17,7 @@ public sealed class JourneyErasure(EventStoreSchema schema, AccountProjection ac
     {
         var s = schema.Schema;
         var affected = new List<string>();
-        await using (var find = new NpgsqlCommand($"SELECT account_id FROM {s}.account_journeys WHERE state->'buyingGroup' ? @v", transaction.Connection, transaction))
+        await using (var find = new NpgsqlCommand($"SELECT account_id FROM {s}.account_journeys WHERE @v = ANY(contacts)", transaction.Connection, transaction))
         {
             find.Parameters.AddWithValue("v", subjectValue);
             await using var reader = await find.ExecuteReaderAsync(ct);
@@ -35,7 +35,7 @@ public sealed class JourneyErasure(EventStoreSchema schema, AccountProjection ac
         foreach (var state in rebuilt)
         {
             var position = await queries.PositionAsync(state, new AccountProfile(state.AccountId, state.AccountId, null), now, [], ct);
-            rows.Add(new AccountRow(state, BoardCards.Of(state, new AccountProfile(state.AccountId, position.Name, position.OwnerSellerId, position.Territory, position.Segment, position.Tier),
+            rows.Add(new AccountRow(state, WithState: true, BoardCards.Of(state, new AccountProfile(state.AccountId, position.Name, position.OwnerSellerId, position.Territory, position.Segment, position.Tier),
                 new JourneyScores(position.Scores.Engagement.Value, position.Scores.Breadth.Value, position.Scores.Surge.Value, position.Scores.Urgency.Value)), null, position.AnnualRevenue));
         }
 

@@ -77,7 +77,8 @@ public sealed class JourneyConsumer(
         var known = signalIds.Count == 0 ? [] : await session.KnownAsync(signalIds, ct);
         // Add also drops repeats within the batch.
         var fresh = inputs.Where(i => i.SignalId is not { } id || known.Add(id)).ToList();
-        var states = await LoadAsync(tx, accountIds, ct);
+        var loaded = await LoadAsync(tx, accountIds, ct);
+        var states = loaded.ToDictionary(kv => kv.Key, kv => kv.Value.State, StringComparer.Ordinal);
         var loadedCards = states.Values.ToDictionary(s => s.AccountId, s => Card(s, time.GetUtcNow()), StringComparer.Ordinal);
         var (team, topRevenue) = await teams.CurrentAsync(playbook.TopAccounts.RevenueTopShare, ct);
         var model = await transitions.CurrentAsync(ct);
@@ -118,7 +119,7 @@ public sealed class JourneyConsumer(
 
         var now = time.GetUtcNow();
         var changed = decided.Keys.Select(id => states[id]).ToList();
-        var rows = changed.Select(s => Row(s, now, team, model, topRevenue)).ToList();
+        var rows = changed.Select(s => Row(s, AccountProjection.SnapshotDue(s, loaded.GetValueOrDefault(s.AccountId)?.SnapshotVersion ?? 0), now, team, model, topRevenue)).ToList();
         await accounts.SaveAsync(tx, rows, ct);
         foreach (var row in rows.Where(r => BoardCards.Moved(loadedCards.GetValueOrDefault(r.State.AccountId), r.Card)))
         {
@@ -134,13 +135,13 @@ public sealed class JourneyConsumer(
         await session.CommitAsync(ct);
 
         // Only what is committed becomes hot state; a failed batch leaves the cache as it was before it.
-        hot.Put(changed);
+        hot.Put(rows.Select(r => new LoadedAccount(r.State, r.WithState ? r.State.Version : loaded.GetValueOrDefault(r.State.AccountId)?.SnapshotVersion ?? 0)));
         teams.Remember(team);
     }
 
-    private async Task<Dictionary<string, AccountJourney>> LoadAsync(Npgsql.NpgsqlTransaction tx, IReadOnlyList<string> accountIds, CancellationToken ct)
+    private async Task<Dictionary<string, LoadedAccount>> LoadAsync(Npgsql.NpgsqlTransaction tx, IReadOnlyList<string> accountIds, CancellationToken ct)
     {
-        var states = new Dictionary<string, AccountJourney>(StringComparer.Ordinal);
+        var states = new Dictionary<string, LoadedAccount>(StringComparer.Ordinal);
         var cold = new List<string>();
         foreach (var id in accountIds)
         {
@@ -154,7 +155,7 @@ public sealed class JourneyConsumer(
             }
         }
 
-        foreach (var (id, state) in await accounts.LoadAsync(tx, cold, ct))
+        foreach (var (id, state) in await accounts.LoadAsync(tx.Connection!, tx, cold, ct))
         {
             states[id] = state;
         }
@@ -165,11 +166,11 @@ public sealed class JourneyConsumer(
     private BoardCard Card(AccountJourney state, DateTimeOffset now) =>
         BoardCards.Of(state, directory.Profile(state.AccountId).With(state.Overrides), Scoring.Of(state, now, playbook));
 
-    private AccountRow Row(AccountJourney state, DateTimeOffset now, Domain.Model.Team team, TransitionModel model, decimal? topRevenue)
+    private AccountRow Row(AccountJourney state, bool withState, DateTimeOffset now, Domain.Model.Team team, TransitionModel model, decimal? topRevenue)
     {
         var profile = directory.Profile(state.AccountId).With(state.Overrides);
         var context = new JourneyContext(directory.Profile(state.AccountId), playbook, team, model, topRevenue, time);
-        return new AccountRow(state, BoardCards.Of(state, profile, Scoring.Of(state, now, playbook)), JourneyDecider.NextCheck(state, context), profile.AnnualRevenue);
+        return new AccountRow(state, withState, BoardCards.Of(state, profile, Scoring.Of(state, now, playbook)), JourneyDecider.NextCheck(state, context), profile.AnnualRevenue);
     }
 
     /// <summary>The batch's new prompts: one insert for all of them, then one outbox message each.</summary>
