@@ -7,6 +7,18 @@ namespace DemandCenter.EndToEnd.Tests;
 [Collection(ScreensCollection.Name)]
 public sealed class BoardTests(ScreensHost host, Browser browser) : ScreenTests(host, browser)
 {
+    /// <summary>Opens the account's dialog from its card and moves one prompt; returns the dialog once the hub confirmed.</summary>
+    private static async Task<ILocator> ReassignPromptAsync(IPage board, string accountId, string promptId, string to)
+    {
+        await board.Locator($".card[data-account-id='{accountId}'] .card-button").ClickAsync();
+        var dialog = board.GetByRole(AriaRole.Dialog);
+        var row = dialog.Locator($"li[data-prompt-id='{promptId}']");
+        await row.GetByLabel("Reassign this prompt to").SelectOptionAsync(to);
+        await row.GetByRole(AriaRole.Button, new() { Name = "Reassign" }).ClickAsync();
+        await Assertions.Expect(dialog.GetByRole(AriaRole.Status)).ToContainTextAsync("confirmed");
+        return dialog;
+    }
+
     private static ILocator CardIn(IPage page, string job, string accountId) =>
         page.Locator($".column[data-job='{job}'] .card[data-account-id='{accountId}']");
 
@@ -63,13 +75,7 @@ public sealed class BoardTests(ScreensHost host, Browser browser) : ScreenTests(
         await Assertions.Expect(CallFor(ben, alice)).ToBeVisibleAsync();
         var promptId = await CallFor(ben, alice).GetAttributeAsync("data-prompt-id");
 
-        await olga.Locator($".card[data-account-id='{account}'] .card-button").ClickAsync();
-        var dialog = olga.GetByRole(AriaRole.Dialog);
-        await Assertions.Expect(dialog).ToBeVisibleAsync();
-        var row = dialog.Locator($"li[data-prompt-id='{promptId}']");
-        await row.GetByLabel("Reassign this prompt to").SelectOptionAsync("ana");
-        await row.GetByRole(AriaRole.Button, new() { Name = "Reassign" }).ClickAsync();
-        await Assertions.Expect(dialog.GetByRole(AriaRole.Status)).ToContainTextAsync("confirmed");
+        var dialog = await ReassignPromptAsync(olga, account, promptId!, "ana");
 
         // Moved everywhere it is shown: gone from Ben's inbox, arrived in Ana's.
         await Assertions.Expect(CallFor(ana, alice)).ToBeVisibleAsync();
@@ -95,11 +101,7 @@ public sealed class BoardTests(ScreensHost host, Browser browser) : ScreenTests(
 
         await line.CutAsync();
         await Assertions.Expect(ben.Locator("#connection")).Not.ToHaveTextAsync("connected");
-        await olga.Locator($".card[data-account-id='{account}'] .card-button").ClickAsync();
-        var row = olga.GetByRole(AriaRole.Dialog).Locator($"li[data-prompt-id='{promptId}']");
-        await row.GetByLabel("Reassign this prompt to").SelectOptionAsync("ana");
-        await row.GetByRole(AriaRole.Button, new() { Name = "Reassign" }).ClickAsync();
-        await Assertions.Expect(olga.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Status)).ToContainTextAsync("confirmed");
+        await ReassignPromptAsync(olga, account, promptId!, "ana");
         await Assertions.Expect(CallFor(ben, abe)).ToBeVisibleAsync();
 
         await line.RestoreAsync();
