@@ -22,6 +22,8 @@ public sealed class Browser : IAsyncLifetime
             Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         });
         Directory.CreateDirectory(ArtifactsDir);
+        // Pushes are fast, but the first signal of a run also warms the pipeline up; a test that needs speed says so.
+        Assertions.SetDefaultExpectTimeout(30_000);
     }
 
     public async Task DisposeAsync()

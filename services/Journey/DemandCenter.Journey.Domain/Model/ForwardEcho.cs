@@ -49,9 +49,15 @@ public static class ForwardEcho
         var days = ((settings.PriorDays * priorCount) + (stat?.TotalDays ?? 0)) / Math.Max(1e-9, priorCount + (stat?.Count ?? 0));
 
         var needs = settings.Needs.GetValueOrDefault(next)?.ToList() ?? [];
-        if (model.Outcomes.GetValueOrDefault(next) is { } outcomes && outcomes.Where(o => o.Value.Completed >= 3).MaxBy(o => (double)o.Value.Succeeded / o.Value.Completed) is { Key: not null } worked)
+        // What worked there: the action whose completed prompts (at least three) most often connected or booked a meeting.
+        var worked = (model.Outcomes.GetValueOrDefault(next) ?? new Dictionary<string, OutcomeStat>())
+            .Where(o => o.Value.Completed >= 3)
+            .OrderByDescending(o => (double)o.Value.Succeeded / o.Value.Completed)
+            .Select(o => (Action: o.Key, o.Value))
+            .FirstOrDefault();
+        if (worked.Action is not null)
         {
-            needs.Add($"what worked there: {worked.Key.Replace('_', ' ')} ({worked.Value.Succeeded} of {worked.Value.Completed} connected or booked a meeting)");
+            needs.Add($"what worked there: {worked.Action.Replace('_', ' ')} ({worked.Value.Succeeded} of {worked.Value.Completed} connected or booked a meeting)");
         }
 
         return new ForwardEchoView(

@@ -1,0 +1,28 @@
+export const label = (s: string | undefined | null) => (s ? s.replace(/_/g, " ") : "—");
+
+export const time = (iso: string | undefined) =>
+  iso ? new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : "—";
+
+export const dateTime = (iso: string | undefined) =>
+  iso ? new Date(iso).toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit" }) : "—";
+
+/** "in 25 min", "3 h ago": due times read faster relative to now. */
+export function relative(iso: string | undefined, now = Date.now()): string {
+  if (!iso) return "—";
+  const minutes = Math.round((new Date(iso).getTime() - now) / 60_000);
+  const abs = Math.abs(minutes);
+  if (abs < 1) return "just now";
+  const amount = abs < 60 ? `${abs} min` : abs < 48 * 60 ? `${Math.round(abs / 60)} h` : `${Math.round(abs / 1440)} d`;
+  return minutes >= 0 ? `in ${amount}` : `${amount} ago`;
+}
+
+/** A value for <input type="datetime-local"> in the browser's zone. */
+export function localInputValue(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+/** Urgency band for colour and sort; the number is always shown beside the colour. */
+export function urgencyBand(urgency: number): "hot" | "warm" | "mild" | "cool" {
+  return urgency >= 75 ? "hot" : urgency >= 50 ? "warm" : urgency >= 25 ? "mild" : "cool";
+}
