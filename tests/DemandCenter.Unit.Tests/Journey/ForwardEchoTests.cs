@@ -18,6 +18,22 @@ public sealed class ForwardEchoTests
     };
 
     [Fact]
+    public void Given_outcomes_at_the_next_job_but_none_with_three_completions_Then_the_needs_are_the_playbook_ones_alone()
+    {
+        var model = TransitionModel.Empty with
+        {
+            Outcomes = new Dictionary<string, IReadOnlyDictionary<string, OutcomeStat>>
+            {
+                [BuyingJobs.Validation] = new Dictionary<string, OutcomeStat> { ["call"] = new(2, 2) },
+            },
+        };
+
+        var echo = ForwardEcho.Predict(BuyingJobs.SupplierSelection, model, Playbook).ShouldNotBeNull();
+
+        echo.Needs.ShouldBe(Playbook.ForwardEcho.Needs[BuyingJobs.Validation]);
+    }
+
+    [Fact]
     public void Given_no_focus_yet_Then_there_is_no_forecast()
     {
         ForwardEcho.Predict(null, TransitionModel.Empty, Playbook).ShouldBeNull();
