@@ -30,6 +30,8 @@ public sealed class IngestionConsumer(
     IOptions<IngestionOptions> options,
     ILogger<IngestionConsumer> logger) : BatchConsumer(clients, logger)
 {
+    private static readonly IReadOnlyDictionary<string, string> NoHeaders = new Dictionary<string, string>();
+
     /// <summary>The batches started and not yet durable, oldest first: what they learned counts for the next one.</summary>
     private readonly List<(IngestionBatchOutcome Outcome, Task Writing, Task Durable)> _unsettled = [];
 
@@ -57,7 +59,7 @@ public sealed class IngestionConsumer(
         // what the later steps need is kept (not the parsed envelope), so that a batch in flight holds little memory.
         var evaluated = batch.AsParallel().AsOrdered().Select(message =>
         {
-            var headers = message.Message.Headers.ToText();
+            var headers = message.Message.Headers is { Count: > 0 } h ? h.ToText() : NoHeaders; // most messages carry none
             headers.TryGetValue(MessageHeaders.TraceParent, out var parent);
             var result = intake.Evaluate(new InboundMessage(message.Message.Value ?? [], headers, message.Topic));
             return (Message: message, Accepted: result is Accepted a ? new Intake(a.Signal, a.Data, IdentityResolver.Learn(a.Signal.Type, a.Data), parent) : null, Rejected: result as Rejected);
