@@ -5,14 +5,17 @@ using Microsoft.Extensions.Logging;
 namespace DemandCenter.Kafka;
 
 /// <summary>
-/// A consume loop that hands batches to <see cref="HandleBatchAsync"/> and moves on only after the handler
-/// has made the batch durable. A handler failure (a database outage, say) rewinds to the batch's first
-/// offsets and retries with back-off, so nothing is lost and the process stays up. On revocation the
-/// pending batch is finished first, so a rebalance never strands half-processed work.
+/// A consume loop that hands batches to <see cref="HandleBatchAsync"/> and commits a batch's offsets only after the
+/// handler has made it durable. A handler may let the next batch start while one is still becoming durable
+/// (<see cref="MaxBatchesInFlight"/>); offsets are still committed strictly in batch order. A handler failure
+/// (a database outage, say) rewinds to the first offsets not yet durable and retries with back-off, so nothing is
+/// lost and the process stays up. On revocation the batches in flight and the pending one are finished first, so a
+/// rebalance never strands half-processed work.
 /// </summary>
 public abstract class BatchConsumer(KafkaClients clients, ILogger logger) : BackgroundService
 {
     private readonly List<ConsumeResult<string, byte[]>> _pending = [];
+    private readonly Queue<InFlight> _inFlight = new();
     private CancellationToken _stopping;
 
     protected abstract string GroupId { get; }
@@ -38,6 +41,23 @@ public abstract class BatchConsumer(KafkaClients clients, ILogger logger) : Back
     /// <summary>Process a batch; return only once its effects are durable. Throw to have it retried.</summary>
     protected abstract Task HandleBatchAsync(IReadOnlyList<ConsumeResult<string, byte[]>> batch, CancellationToken ct);
 
+    /// <summary>
+    /// Batches started but not yet durable, at most. Above 1 the handler overrides <see cref="StartBatchAsync"/>, so that
+    /// the next batch's work overlaps this one's wait for acknowledgements and commits.
+    /// </summary>
+    protected virtual int MaxBatchesInFlight => 1;
+
+    /// <summary>
+    /// Starts a batch and returns once the next one may start; the task returned completes when this batch is durable.
+    /// A batch must not become durable before the batches started ahead of it (and must fail when one of them failed):
+    /// the loop commits offsets in batch order, and after a failure it redoes every batch that was not yet durable.
+    /// </summary>
+    protected virtual async Task<Task> StartBatchAsync(IReadOnlyList<ConsumeResult<string, byte[]>> batch, CancellationToken ct)
+    {
+        await HandleBatchAsync(batch, ct);
+        return Task.CompletedTask;
+    }
+
     /// <summary>Offsets to resume from on assignment, when the handler keeps them itself; null defers to Kafka's committed offsets.</summary>
     protected virtual IReadOnlyDictionary<TopicPartition, long>? LoadStoredOffsets(IReadOnlyCollection<TopicPartition> partitions) => null;
 
@@ -52,7 +72,7 @@ public abstract class BatchConsumer(KafkaClients clients, ILogger logger) : Back
     {
         using var consumer = new ConsumerBuilder<string, byte[]>(clients.ConsumerConfig(GroupId, OffsetReset))
             .SetPartitionsAssignedHandler(OnAssigned)
-            .SetPartitionsRevokedHandler((c, revoked) => FinishPending(c))
+            .SetPartitionsRevokedHandler((c, revoked) => FinishPending(c, "at a rebalance"))
             .SetErrorHandler((_, e) => logger.LogWarning("Kafka client {Group}: {Reason} (fatal: {Fatal})", GroupId, e.Reason, e.IsFatal))
             .SetLogHandler((_, m) => KafkaLog.Write(logger, m))
             .Build();
@@ -70,13 +90,27 @@ public abstract class BatchConsumer(KafkaClients clients, ILogger logger) : Back
         {
             try
             {
-                Fill(consumer);
-                if (_pending.Count == 0)
+                // With batches in flight, poll briefly: finishing them should not wait for the next message.
+                Fill(consumer, _inFlight.Count > 0 ? TimeSpan.FromMilliseconds(5) : TimeSpan.FromMilliseconds(200));
+                if (_pending.Count > 0)
                 {
-                    continue;
+                    while (_inFlight.Count >= Math.Max(1, MaxBatchesInFlight))
+                    {
+                        CompleteOldest(consumer);
+                    }
+
+                    Start();
+                }
+                else if (_inFlight.Count > 0)
+                {
+                    CompleteOldest(consumer);
                 }
 
-                Process(consumer);
+                while (_inFlight.TryPeek(out var head) && head.Durable.IsCompleted)
+                {
+                    CompleteOldest(consumer);
+                }
+
                 failures = 0;
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -89,7 +123,7 @@ public abstract class BatchConsumer(KafkaClients clients, ILogger logger) : Back
                 failures++;
                 var delay = Backoff.After(failures);
                 logger.LogError(ex, "Consumer {Group} failed on a batch of {Count}; retrying in {Delay}", GroupId, _pending.Count, delay);
-                Rewind(consumer);
+                Rewind(consumer, AbandonInFlight(consumer));
                 if (!PausedWait(consumer, delay, ct))
                 {
                     break;
@@ -97,6 +131,7 @@ public abstract class BatchConsumer(KafkaClients clients, ILogger logger) : Back
             }
         }
 
+        FinishPending(consumer, "at a stop");
         try
         {
             consumer.Close();
@@ -154,9 +189,9 @@ public abstract class BatchConsumer(KafkaClients clients, ILogger logger) : Back
         }
     }
 
-    private void Fill(IConsumer<string, byte[]> consumer)
+    private void Fill(IConsumer<string, byte[]> consumer, TimeSpan wait)
     {
-        var first = consumer.Consume(TimeSpan.FromMilliseconds(200));
+        var first = consumer.Consume(wait);
         if (first is null || first.IsPartitionEOF)
         {
             return;
@@ -178,19 +213,91 @@ public abstract class BatchConsumer(KafkaClients clients, ILogger logger) : Back
         }
     }
 
-    private void Process(IConsumer<string, byte[]> consumer)
+    /// <summary>Starts the pending batch; it stays pending (for a rewind) until the handler has taken it on.</summary>
+    private void Start()
     {
-        HandleBatchAsync(_pending, _stopping).GetAwaiter().GetResult();
-        var offsets = _pending
-            .GroupBy(r => r.TopicPartition)
-            .Select(g => new TopicPartitionOffset(g.Key, g.Max(r => r.Offset.Value) + 1))
-            .ToList();
+        var batch = _pending.ToList();
+        var durable = StartBatchAsync(batch, _stopping).GetAwaiter().GetResult();
+        _inFlight.Enqueue(new InFlight(
+            batch.GroupBy(r => r.TopicPartition).Select(g => new TopicPartitionOffset(g.Key, g.Max(r => r.Offset.Value) + 1)).ToList(),
+            FirstOffsets(batch),
+            durable));
         _pending.Clear();
+    }
+
+    /// <summary>Waits for the oldest batch in flight to be durable, then commits its offsets. Throws (leaving it queued) when it failed.</summary>
+    private void CompleteOldest(IConsumer<string, byte[]> consumer)
+    {
+        var oldest = _inFlight.Peek();
+        oldest.Durable.GetAwaiter().GetResult();
+        _inFlight.Dequeue();
         if (CommitToKafka)
         {
-            Commit(consumer, offsets);
+            Commit(consumer, oldest.Next);
         }
     }
+
+    /// <summary>Finishes the pending batch and every one in flight, in order (a rebalance, a stop).</summary>
+    private void Process(IConsumer<string, byte[]> consumer)
+    {
+        if (_pending.Count > 0)
+        {
+            Start();
+        }
+
+        while (_inFlight.Count > 0)
+        {
+            CompleteOldest(consumer);
+        }
+    }
+
+    /// <summary>
+    /// After a failure: lets the batches in flight settle, commits those that became durable ahead of the first that
+    /// did not, and returns the first offsets of everything else, to rewind to.
+    /// </summary>
+    private Dictionary<TopicPartition, long> AbandonInFlight(IConsumer<string, byte[]> consumer)
+    {
+        var firsts = FirstOffsets(_pending);
+        _pending.Clear();
+        var failed = false;
+        while (_inFlight.TryDequeue(out var batch))
+        {
+            if (!failed)
+            {
+                try
+                {
+                    batch.Durable.GetAwaiter().GetResult();
+                    if (CommitToKafka)
+                    {
+                        Commit(consumer, batch.Next);
+                    }
+
+                    continue;
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    // The batch is redone from its first offsets, with every later one.
+                    logger.LogDebug(ex, "Consumer {Group} redoes a batch that was in flight", GroupId);
+                    failed = true;
+                }
+            }
+            else
+            {
+                // A later batch fails once an earlier one did (its outcome adds nothing); it only needs to settle before the rewind.
+                batch.Durable.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing).GetAwaiter().GetResult();
+            }
+
+            foreach (var (tp, first) in batch.Firsts)
+            {
+                firsts[tp] = firsts.TryGetValue(tp, out var earlier) ? Math.Min(earlier, first) : first;
+            }
+        }
+
+        return firsts;
+    }
+
+    private static Dictionary<TopicPartition, long> FirstOffsets(IEnumerable<ConsumeResult<string, byte[]>> batch) =>
+        batch.GroupBy(r => r.TopicPartition).ToDictionary(g => g.Key, g => g.Min(r => r.Offset.Value));
 
     private void Commit(IConsumer<string, byte[]> consumer, List<TopicPartitionOffset> offsets)
     {
@@ -209,10 +316,8 @@ public abstract class BatchConsumer(KafkaClients clients, ILogger logger) : Back
     /// Back to where the durable record says this consumer is: the stored offsets when the handler keeps them (they may
     /// be earlier than the failed batch if the store lost a commit), else the failed batch's first offsets.
     /// </summary>
-    private void Rewind(IConsumer<string, byte[]> consumer)
+    private void Rewind(IConsumer<string, byte[]> consumer, Dictionary<TopicPartition, long> firsts)
     {
-        var firsts = _pending.GroupBy(r => r.TopicPartition).ToDictionary(g => g.Key, g => g.Min(r => r.Offset.Value));
-        _pending.Clear();
         IReadOnlyDictionary<TopicPartition, long>? stored = null;
         if (!CommitToKafka)
         {
@@ -257,9 +362,9 @@ public abstract class BatchConsumer(KafkaClients clients, ILogger logger) : Back
             .ToList();
     }
 
-    private void FinishPending(IConsumer<string, byte[]> consumer)
+    private void FinishPending(IConsumer<string, byte[]> consumer, string when)
     {
-        if (_pending.Count == 0)
+        if (_pending.Count == 0 && _inFlight.Count == 0)
         {
             return;
         }
@@ -270,9 +375,12 @@ public abstract class BatchConsumer(KafkaClients clients, ILogger logger) : Back
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // The next owner resumes from the last durable offsets and redoes this batch.
-            logger.LogWarning(ex, "Consumer {Group} handed over {Count} unprocessed messages at a rebalance", GroupId, _pending.Count);
-            _pending.Clear();
+            // The next owner resumes from the last durable offsets and redoes these batches.
+            logger.LogWarning(ex, "Consumer {Group} handed over {Count} unprocessed messages and {Batches} batches in flight {When}", GroupId, _pending.Count, _inFlight.Count, when);
+            AbandonInFlight(consumer);
         }
     }
+
+    /// <summary>A batch started and not yet committed: the offsets to commit once it is durable, and where to rewind to if not.</summary>
+    private sealed record InFlight(List<TopicPartitionOffset> Next, Dictionary<TopicPartition, long> Firsts, Task Durable);
 }

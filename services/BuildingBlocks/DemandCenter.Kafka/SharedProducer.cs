@@ -13,7 +13,11 @@ public sealed class SharedProducer : IDisposable
 
     public SharedProducer(KafkaClients clients, ILogger<SharedProducer> logger)
     {
-        _producer = new ProducerBuilder<string, byte[]>(clients.ProducerConfig())
+        var config = clients.ProducerConfig();
+        // Callers only look at the outcome; a report that carries no key, value or headers lets each message go as soon
+        // as it is queued, rather than be held until it is acknowledged (thousands at a time under a backlog).
+        config.DeliveryReportFields = "status";
+        _producer = new ProducerBuilder<string, byte[]>(config)
             .SetLogHandler((_, m) => KafkaLog.Write(logger, m))
             .Build();
     }

@@ -15,9 +15,11 @@ namespace DemandCenter.Ingestion.Consuming;
 /// <summary>
 /// Reads every inbound contract topic, a batch at a time: validates, drops what was seen before, learns identity,
 /// forwards attributed signals to the Journey, keeps the rest pending until their visitor is known (then forwards
-/// them, marked late-attributed), and dead-letters what is invalid. The batch's dedupe entries, identities and
-/// pending signals are written after every forward was acknowledged; Kafka offsets are committed after that.
-/// A database outage fails the batch, which is retried with the partitions paused: nothing is lost.
+/// them, marked late-attributed), and dead-letters what is invalid. A batch's record (dedupe claims, identities,
+/// pending signals) is committed after every forward was acknowledged and after the batch before it committed; Kafka
+/// offsets are committed after that, in order. The next batch starts while one waits for its acknowledgements and
+/// commit. A database outage fails the batch (and the one after it), which are retried with the partitions paused:
+/// nothing is lost.
 /// </summary>
 public sealed class IngestionConsumer(
     KafkaClients clients,
@@ -28,6 +30,11 @@ public sealed class IngestionConsumer(
     IOptions<IngestionOptions> options,
     ILogger<IngestionConsumer> logger) : BatchConsumer(clients, logger)
 {
+    private static readonly IReadOnlyDictionary<string, string> NoHeaders = new Dictionary<string, string>();
+
+    /// <summary>The batches started and not yet durable, oldest first: what they learned counts for the next one.</summary>
+    private readonly List<(IngestionBatchOutcome Outcome, Task Writing, Task Durable)> _unsettled = [];
+
     protected override string GroupId => options.Value.ConsumerGroup;
 
     protected override IReadOnlyCollection<string> Topics => Contracts.Topics.Inbound;
@@ -38,46 +45,57 @@ public sealed class IngestionConsumer(
     /// </summary>
     protected override int MaxBatchSize => 5_000;
 
-    protected override async Task HandleBatchAsync(IReadOnlyList<ConsumeResult<string, byte[]>> batch, CancellationToken ct)
+    /// <summary>Two: one batch is evaluated, looked up and forwarded while the one before waits for its acknowledgements and commit.</summary>
+    protected override int MaxBatchesInFlight => 2;
+
+    protected override async Task HandleBatchAsync(IReadOnlyList<ConsumeResult<string, byte[]>> batch, CancellationToken ct) =>
+        await await StartBatchAsync(batch, ct);
+
+    protected override async Task<Task> StartBatchAsync(IReadOnlyList<ConsumeResult<string, byte[]>> batch, CancellationToken ct)
     {
         var deliveries = new List<Task>(batch.Count);
-        var accepted = new List<(Accepted Signal, string? TraceParent)>(batch.Count);
-        // Evaluation is pure and the costliest step per message: spread it over the cores, keep the batch's order.
+        var accepted = new List<Intake>(batch.Count);
+        // Evaluation is pure and the costliest step per message: spread it over the cores, keep the batch's order. Only
+        // what the later steps need is kept (not the parsed envelope), so that a batch in flight holds little memory.
         var evaluated = batch.AsParallel().AsOrdered().Select(message =>
         {
-            var headers = message.Message.Headers.ToText();
+            var headers = message.Message.Headers is { Count: > 0 } h ? h.ToText() : NoHeaders; // most messages carry none
             headers.TryGetValue(MessageHeaders.TraceParent, out var parent);
-            return (Message: message, Parent: parent, Result: intake.Evaluate(new InboundMessage(message.Message.Value ?? [], headers, message.Topic)));
+            var result = intake.Evaluate(new InboundMessage(message.Message.Value ?? [], headers, message.Topic));
+            return (Message: message, Accepted: result is Accepted a ? new Intake(a.Signal, a.Data, IdentityResolver.Learn(a.Signal.Type, a.Data), parent) : null, Rejected: result as Rejected);
         }).ToList();
-        foreach (var (message, parent, result) in evaluated)
+        foreach (var (message, signal, rejected) in evaluated)
         {
-            switch (result)
+            if (signal is not null)
             {
-                case Accepted a:
-                    accepted.Add((a, parent));
-                    break;
-                case Rejected rejected:
-                    logger.LogInformation("Dead-lettering {Topic}/{Partition}@{Offset}: {Code}", message.Topic, message.Partition.Value, message.Offset.Value, rejected.Code);
-                    deliveries.Add(router.DeadLetterAsync(message, rejected, ct));
-                    break;
+                accepted.Add(signal);
+            }
+            else if (rejected is not null)
+            {
+                logger.LogInformation("Dead-lettering {Topic}/{Partition}@{Offset}: {Code}", message.Topic, message.Partition.Value, message.Offset.Value, rejected.Code);
+                deliveries.Add(router.DeadLetterAsync(message, rejected, ct));
             }
         }
 
-        // Dedupe needs the store, the facts do not: learn from every accepted event, then ask the store once.
-        var facts = accepted.Select(a => IdentityResolver.Learn(a.Signal.Signal.Type, a.Signal.Data)).ToArray();
+        // Dedupe needs the store, the facts do not (they were learned above, from every accepted event): ask the store once.
+        _unsettled.RemoveAll(u => u.Durable.IsCompleted); // committed, or failed (and then this batch is a retry)
+        var facts = accepted.Select(a => a.Facts).ToArray();
         var lookup = await identity.LookupAsync(
-            accepted.Select(a => a.Signal.Signal.SignalId).ToList(),
-            accepted.Select(a => IdentityResolver.Anonymous(a.Signal.Data.AnonymousId)).OfType<string>().ToList(),
-            accepted.Select(a => IdentityResolver.Contact(a.Signal.Data.Email)).OfType<string>().Concat(facts.Select(f => f.Visitor?.ContactId).OfType<string>()).ToList(),
-            facts, ct);
-        var fresh = accepted.Where(a => lookup.Seen.Add(a.Signal.Signal.SignalId)).ToList(); // Add also drops repeats within the batch
+            new BatchQuery(
+                accepted.Select(a => a.Signal.SignalId).ToList(),
+                accepted.Select(a => IdentityResolver.Anonymous(a.Data.AnonymousId)).OfType<string>().ToList(),
+                accepted.Select(a => IdentityResolver.Contact(a.Data.Email)).OfType<string>().Concat(facts.Select(f => f.Visitor?.ContactId).OfType<string>()).ToList(),
+                facts,
+                _unsettled.Select(u => u.Outcome).ToList()),
+            ct);
+        var fresh = accepted.Where(a => lookup.Seen.Add(a.Signal.SignalId)).ToList(); // Add also drops repeats within the batch
 
         var pending = new List<JourneySignal>();
-        foreach (var (signal, parent) in fresh)
+        foreach (var (signal, data, _, parent) in fresh)
         {
-            using var activity = DemandTelemetry.Source.StartActivity("ingest " + signal.Signal.Type, ActivityKind.Consumer, parent);
-            var who = resolver.Resolve(signal.Data, lookup);
-            var attributed = signal.Signal with { AccountId = who.AccountId ?? "", ContactId = who.ContactId };
+            using var activity = DemandTelemetry.Source.StartActivity("ingest " + signal.Type, ActivityKind.Consumer, parent);
+            var who = resolver.Resolve(data, lookup);
+            var attributed = signal with { AccountId = who.AccountId ?? "", ContactId = who.ContactId };
             DemandMetrics.SignalsAccepted.Add(1, new KeyValuePair<string, object?>("type", attributed.Type));
             if (who.AccountId is null)
             {
@@ -93,8 +111,39 @@ public sealed class IngestionConsumer(
         // The last word within a batch wins (and each identity is written once).
         var visitors = facts.Select(f => f.Visitor).OfType<VisitorFact>().GroupBy(v => v.AnonymousId).Select(g => g.Last()).Where(lookup.IsNews).ToList();
         var contacts = facts.Select(f => f.Crm).OfType<ContactFact>().GroupBy(c => c.ContactId).Select(g => g.Last()).Where(lookup.IsNews).ToList();
+        var delivered = ForwardLate(lookup, lookup.Waiting, deliveries, ct);
+        var settled = ForwardLate(lookup, lookup.WaitingUnsettled, deliveries, ct);
+        var outcome = new IngestionBatchOutcome(fresh.Select(a => a.Signal.SignalId).ToList(), visitors, contacts, pending, delivered);
+
+        // The record is written while the broker acknowledges, after the batch before wrote its own (so that one never
+        // waits for this one's row locks), and committed once every forward is acknowledged and the batch before committed.
+        var previous = _unsettled.Count > 0 ? _unsettled[^1] : (Outcome: outcome, Writing: Task.CompletedTask, Durable: Task.CompletedTask);
+        var writing = PrepareAfterAsync(previous.Writing, outcome, ct);
+        var durable = SettleAsync(writing, deliveries, previous.Durable, settled, ct);
+        _unsettled.Add((outcome, writing, durable));
+        return durable;
+    }
+
+    private async Task<BatchRecord> PrepareAfterAsync(Task previous, IngestionBatchOutcome outcome, CancellationToken ct)
+    {
+        await previous;
+        return await identity.PrepareRecordAsync(outcome, ct);
+    }
+
+    /// <summary>Commits the batch's record once it is written, its forwards are acknowledged and the batch before committed; rolls it back otherwise.</summary>
+    private static async Task SettleAsync(Task<BatchRecord> writing, List<Task> deliveries, Task previous, List<Guid> settled, CancellationToken ct)
+    {
+        await using var record = await writing;
+        await Task.WhenAll(deliveries);
+        await previous;
+        await record.CommitAsync(settled, ct);
+    }
+
+    /// <summary>Forwards, marked late-attributed, the waiting signals the batch's identities now attribute; returns their ids.</summary>
+    private List<Guid> ForwardLate(BatchLookup lookup, List<JourneySignal> waiting, List<Task> deliveries, CancellationToken ct)
+    {
         var delivered = new List<Guid>();
-        foreach (var old in lookup.Waiting)
+        foreach (var old in waiting)
         {
             var contact = old.ContactId ?? (old.AnonymousId is null ? null : lookup.ContactOf(old.AnonymousId));
             var account = contact is null ? null : lookup.AccountOf(contact) ?? resolver.Inferred(contact);
@@ -105,19 +154,9 @@ public sealed class IngestionConsumer(
             }
         }
 
-        // Write the batch's record while the broker acknowledges the forwards; commit it only once every one is acknowledged.
-        var recording = identity.PrepareRecordAsync(new IngestionBatchOutcome(fresh.Select(a => a.Signal.Signal.SignalId).ToList(), visitors, contacts, pending, delivered), ct);
-        try
-        {
-            await Task.WhenAll(deliveries);
-        }
-        finally
-        {
-            await using var record = await recording;
-            if (deliveries.TrueForAll(d => d.IsCompletedSuccessfully))
-            {
-                await record.CommitAsync(ct);
-            }
-        }
+        return delivered;
     }
+
+    /// <summary>An accepted event, as far as the batch still needs it.</summary>
+    private sealed record Intake(JourneySignal Signal, SignalData Data, IdentityFacts Facts, string? TraceParent);
 }

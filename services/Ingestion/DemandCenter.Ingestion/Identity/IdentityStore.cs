@@ -7,9 +7,10 @@ using Npgsql;
 namespace DemandCenter.Ingestion.Identity;
 
 /// <summary>
-/// Identity in PostgreSQL, read a batch at a time: one round trip fetches what is known of every visitor and contact
-/// in a batch (known links are cached in memory, so busy visitors cost nothing), one more returns the signals waiting
-/// for the identities a batch has just learned.
+/// Dedupe and identity in PostgreSQL, read a batch at a time in one round trip and recorded in one transaction per
+/// batch, which the caller commits once the batch's forwards are acknowledged. Committed links are cached in memory, so
+/// busy visitors cost nothing; what batches still in flight claimed and learned overlays them, so the next batch can
+/// use it before they commit.
 /// </summary>
 public sealed class IdentityStore(NpgsqlDataSource dataSource, EventStoreSchema schema)
 {
@@ -18,29 +19,27 @@ public sealed class IdentityStore(NpgsqlDataSource dataSource, EventStoreSchema 
     private readonly ConcurrentDictionary<string, string> _contacts = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// Everything a batch needs from the store, in one round trip: which of its signals were seen before, what is
-    /// known of its visitors and contacts (known links are cached, so busy visitors cost nothing), and the signals
-    /// kept pending for the identities it teaches. The facts it learned overlay the store's knowledge.
+    /// Everything a batch needs from the store, in one round trip: which of its signals were seen before, what is known
+    /// of its visitors and contacts, and the signals kept pending for the identities it teaches. What batches still in
+    /// flight claimed, learned and left pending (not visible here yet) counts too. The facts the batch learned overlay it all.
     /// </summary>
-    public async Task<BatchLookup> LookupAsync(IReadOnlyCollection<Guid> signalIds, IReadOnlyCollection<string> anonymousIds, IReadOnlyCollection<string> contactIds, IdentityFacts[] learned, CancellationToken ct)
+    public async Task<BatchLookup> LookupAsync(BatchQuery query, CancellationToken ct)
     {
-        var lookup = new BatchLookup(_visitors, _contacts);
-        var anonymous = anonymousIds.Where(a => !_visitors.ContainsKey(a)).Distinct(StringComparer.Ordinal).ToArray();
-        var contacts = contactIds.Where(c => !_contacts.ContainsKey(c)).Distinct(StringComparer.Ordinal).ToArray();
+        var lookup = new BatchLookup(_visitors, _contacts, query.Unsettled);
+        var anonymous = query.AnonymousIds.Where(a => !_visitors.ContainsKey(a)).Distinct(StringComparer.Ordinal).ToArray();
+        var contacts = query.ContactIds.Where(c => !_contacts.ContainsKey(c)).Distinct(StringComparer.Ordinal).ToArray();
         // Pending signals can only wait for visitors and contacts not already known as taught (known ones were attributed at once).
-        var teachesVisitors = learned.Select(f => f.Visitor).OfType<VisitorFact>()
-            .Where(v => !_visitors.TryGetValue(v.AnonymousId, out var known) || known != v.ContactId)
-            .Select(v => v.AnonymousId).Distinct(StringComparer.Ordinal).ToArray();
-        var teachesContacts = learned.Select(f => f.Crm).OfType<ContactFact>()
-            .Where(c => !_contacts.TryGetValue(c.ContactId, out var known) || known != c.AccountId)
-            .Select(c => c.ContactId).Distinct(StringComparer.Ordinal).ToArray();
+        var teachesVisitors = query.Learned.Select(f => f.Visitor).OfType<VisitorFact>().Where(lookup.IsNews).Select(v => v.AnonymousId).ToHashSet(StringComparer.Ordinal);
+        var teachesContacts = query.Learned.Select(f => f.Crm).OfType<ContactFact>().Where(lookup.IsNews).Select(c => c.ContactId).ToHashSet(StringComparer.Ordinal);
+        lookup.WaitingUnsettled.AddRange(query.Unsettled.SelectMany(u => u.Pending).Where(p =>
+            (p.AnonymousId is not null && teachesVisitors.Contains(p.AnonymousId)) || (p.ContactId is not null && teachesContacts.Contains(p.ContactId))));
         var s = schema.Schema;
         await using (var batch = dataSource.CreateBatch())
         {
-            Add(batch, $"SELECT signal_id FROM {s}.ingestion_seen WHERE signal_id = ANY($1)", signalIds.ToArray());
+            Add(batch, $"SELECT signal_id FROM {s}.ingestion_seen WHERE signal_id = ANY($1)", query.SignalIds.ToArray());
             Add(batch, $"SELECT anonymous_id, contact_id FROM {s}.identity_visitors WHERE anonymous_id = ANY($1)", anonymous);
             Add(batch, $"SELECT contact_id, account_id FROM {s}.identity_contacts WHERE contact_id = ANY($1)", contacts);
-            Add(batch, $"SELECT signal::text FROM {s}.identity_pending WHERE anonymous_id = ANY($1) OR contact_id = ANY($2) ORDER BY received_at LIMIT 10000", teachesVisitors, teachesContacts);
+            Add(batch, $"SELECT signal::text FROM {s}.identity_pending WHERE anonymous_id = ANY($1) OR contact_id = ANY($2) ORDER BY received_at LIMIT 10000", teachesVisitors.ToArray(), teachesContacts.ToArray());
             await using var reader = await batch.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
@@ -66,7 +65,7 @@ public sealed class IdentityStore(NpgsqlDataSource dataSource, EventStoreSchema 
             }
         }
 
-        foreach (var facts in learned)
+        foreach (var facts in query.Learned)
         {
             if (facts.Visitor is { } visitor)
             {
@@ -87,14 +86,14 @@ public sealed class IdentityStore(NpgsqlDataSource dataSource, EventStoreSchema 
     /// learned, the signals left pending, and the pending ones now delivered. The caller commits it only once the
     /// batch's forwards are acknowledged, so the writing overlaps the wait for the broker.
     /// </summary>
-    public async Task<PreparedRecord> PrepareRecordAsync(IngestionBatchOutcome outcome, CancellationToken ct)
+    public async Task<BatchRecord> PrepareRecordAsync(IngestionBatchOutcome outcome, CancellationToken ct)
     {
         var conn = await dataSource.OpenConnectionAsync(ct);
         try
         {
             var tx = await conn.BeginTransactionAsync(ct);
             await WriteAsync(conn, tx, outcome, ct);
-            return new PreparedRecord(conn, tx, () => Remember(outcome));
+            return new BatchRecord(this, conn, tx, outcome);
         }
         catch
         {
@@ -144,7 +143,21 @@ public sealed class IdentityStore(NpgsqlDataSource dataSource, EventStoreSchema 
         await batch.ExecuteNonQueryAsync(ct);
     }
 
-    private void Remember(IngestionBatchOutcome outcome)
+    /// <summary>
+    /// Deletes pending signals an earlier batch wrote and this one delivered; run once that batch committed, so they are
+    /// visible. A row another transaction is deleting already is skipped, not waited for.
+    /// </summary>
+    internal async Task DeleteSettledAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyCollection<Guid> delivered, CancellationToken ct)
+    {
+        var s = schema.Schema;
+        await using var cmd = new NpgsqlCommand(
+            $"DELETE FROM {s}.identity_pending WHERE signal_id IN (SELECT signal_id FROM {s}.identity_pending WHERE signal_id = ANY($1) FOR UPDATE SKIP LOCKED)", conn, tx);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = delivered.ToArray() });
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Caches what a batch learned, once it is committed.</summary>
+    internal void Remember(IngestionBatchOutcome outcome)
     {
         foreach (var v in outcome.Visitors)
         {
@@ -192,13 +205,30 @@ public sealed class IdentityStore(NpgsqlDataSource dataSource, EventStoreSchema 
     }
 }
 
-/// <summary>A batch's record, written but not committed: commit once the forwards are acknowledged; disposing rolls back.</summary>
-public sealed class PreparedRecord(NpgsqlConnection connection, NpgsqlTransaction transaction, Action committed) : IAsyncDisposable
+/// <summary>What a batch asks of the store: its signal ids, visitors, contacts, the facts it learned, and the outcomes of batches still in flight (oldest first).</summary>
+public sealed record BatchQuery(
+    IReadOnlyCollection<Guid> SignalIds,
+    IReadOnlyCollection<string> AnonymousIds,
+    IReadOnlyCollection<string> ContactIds,
+    IReadOnlyCollection<IdentityFacts> Learned,
+    IReadOnlyCollection<IngestionBatchOutcome> Unsettled);
+
+/// <summary>
+/// A batch's record, written but not committed: commit once the forwards are acknowledged and the batch before it
+/// committed; disposing without committing rolls back.
+/// </summary>
+public sealed class BatchRecord(IdentityStore store, NpgsqlConnection connection, NpgsqlTransaction transaction, IngestionBatchOutcome outcome) : IAsyncDisposable
 {
-    public async Task CommitAsync(CancellationToken ct)
+    /// <param name="settled">Pending signals an earlier batch wrote and this one delivered (that batch has committed by now).</param>
+    public async Task CommitAsync(IReadOnlyCollection<Guid> settled, CancellationToken ct)
     {
+        if (settled.Count > 0)
+        {
+            await store.DeleteSettledAsync(connection, transaction, settled, ct);
+        }
+
         await transaction.CommitAsync(ct);
-        committed();
+        store.Remember(outcome);
     }
 
     public async ValueTask DisposeAsync()
@@ -208,28 +238,42 @@ public sealed class PreparedRecord(NpgsqlConnection connection, NpgsqlTransactio
     }
 }
 
-/// <summary>The identity a batch sees: the store's knowledge, overlaid with what the batch itself learned.</summary>
-public sealed class BatchLookup(IReadOnlyDictionary<string, string> visitors, IReadOnlyDictionary<string, string> contacts) : IIdentityLookup
+/// <summary>
+/// The identity a batch sees: the store's committed knowledge, overlaid with what batches still in flight learned
+/// (<paramref name="unsettled"/>, oldest first), overlaid with what the batch itself learned.
+/// </summary>
+public sealed class BatchLookup(IReadOnlyDictionary<string, string> visitors, IReadOnlyDictionary<string, string> contacts, IReadOnlyCollection<IngestionBatchOutcome> unsettled) : IIdentityLookup
 {
-    /// <summary>The batch's signals that were forwarded before (within the dedupe window).</summary>
-    public HashSet<Guid> Seen { get; } = [];
+    private readonly Dictionary<string, string> _unsettledVisitors = unsettled.SelectMany(u => u.Visitors)
+        .GroupBy(v => v.AnonymousId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().ContactId, StringComparer.Ordinal);
+
+    private readonly Dictionary<string, string> _unsettledContacts = unsettled.SelectMany(u => u.Contacts)
+        .GroupBy(c => c.ContactId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().AccountId, StringComparer.Ordinal);
+
+    /// <summary>The batch's signals that were forwarded before (within the dedupe window), or by a batch still in flight.</summary>
+    public HashSet<Guid> Seen { get; } = unsettled.SelectMany(u => u.Seen).ToHashSet();
 
     /// <summary>Signals kept pending for the visitors and contacts the batch teaches about.</summary>
     public List<JourneySignal> Waiting { get; } = [];
 
+    /// <summary>Such signals kept by batches still in flight: delete them only once those have committed.</summary>
+    public List<JourneySignal> WaitingUnsettled { get; } = [];
+
     private readonly Dictionary<string, string> _learnedVisitors = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _learnedContacts = new(StringComparer.Ordinal);
 
-    public string? ContactOf(string anonymousId) =>
-        _learnedVisitors.TryGetValue(anonymousId, out var c) || visitors.TryGetValue(anonymousId, out c) ? c : null;
+    public string? ContactOf(string anonymousId) => _learnedVisitors.GetValueOrDefault(anonymousId) ?? KnownContact(anonymousId);
 
-    public string? AccountOf(string contactId) =>
-        _learnedContacts.TryGetValue(contactId, out var a) || contacts.TryGetValue(contactId, out a) ? a : null;
+    public string? AccountOf(string contactId) => _learnedContacts.GetValueOrDefault(contactId) ?? KnownAccount(contactId);
 
     /// <summary>True when the fact is news to the store (most events only repeat what it knows, and need no write).</summary>
-    public bool IsNews(VisitorFact fact) => !visitors.TryGetValue(fact.AnonymousId, out var known) || known != fact.ContactId;
+    public bool IsNews(VisitorFact fact) => KnownContact(fact.AnonymousId) != fact.ContactId;
 
-    public bool IsNews(ContactFact fact) => !contacts.TryGetValue(fact.ContactId, out var known) || known != fact.AccountId;
+    public bool IsNews(ContactFact fact) => KnownAccount(fact.ContactId) != fact.AccountId;
+
+    private string? KnownContact(string anonymousId) => _unsettledVisitors.GetValueOrDefault(anonymousId) ?? visitors.GetValueOrDefault(anonymousId);
+
+    private string? KnownAccount(string contactId) => _unsettledContacts.GetValueOrDefault(contactId) ?? contacts.GetValueOrDefault(contactId);
 
     internal void Learned(VisitorFact fact) => _learnedVisitors[fact.AnonymousId] = fact.ContactId;
 
