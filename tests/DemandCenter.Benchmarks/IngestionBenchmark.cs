@@ -18,33 +18,22 @@ namespace DemandCenter.Benchmarks;
 /// </summary>
 public sealed class IngestionBenchmark : IAsyncDisposable
 {
-    private readonly EmbeddedPostgres _postgres;
-    private readonly MockCluster _kafka;
     private const int Warmup = 20_000;
     private const int Partitions = 8;
+    private readonly BenchCluster _cluster;
+    private readonly MockCluster _kafka;
     private readonly int _messages;
 
-    private IngestionBenchmark(EmbeddedPostgres postgres, MockCluster kafka, int messages)
+    private IngestionBenchmark(BenchCluster cluster, int messages)
     {
-        _postgres = postgres;
-        _kafka = kafka;
+        _cluster = cluster;
+        _kafka = cluster.Kafka;
         _messages = messages;
     }
 
-    public static async Task<IngestionBenchmark> StartAsync(bool quick)
-    {
-        var postgres = new EmbeddedPostgres(Path.Combine(Path.GetTempPath(), "demand-bench-" + Guid.NewGuid().ToString("n")[..8]), Console.WriteLine, durable: true);
-        await postgres.StartAsync();
-        await postgres.CreateDatabaseAsync("bench");
-        var kafka = new MockCluster();
-        foreach (var topic in Topics.All)
-        {
-            kafka.CreateTopic(topic, Partitions);
-        }
-
-        // The in-process broker keeps about 5 MiB per partition: 100,000 events stay well inside that.
-        return new IngestionBenchmark(postgres, kafka, quick ? 10_000 : 100_000);
-    }
+    // The in-process broker keeps about 5 MiB per partition: 100,000 events stay well inside that.
+    public static async Task<IngestionBenchmark> StartAsync(bool quick) =>
+        new(await BenchCluster.StartAsync(Partitions), quick ? 10_000 : 100_000);
 
     public async Task RunAsync(TextWriter output)
     {
@@ -98,17 +87,13 @@ public sealed class IngestionBenchmark : IAsyncDisposable
         output.WriteLine($"| ingestion (validate, dedupe, resolve identity, forward, record) | {ingestRate:N0} | {ingestRate / rawRate:F3} |");
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        _kafka.Dispose();
-        await _postgres.StopAsync();
-        Directory.Delete(_postgres.RootDir, recursive: true);
-    }
+    public ValueTask DisposeAsync() => _cluster.DisposeAsync();
 
-    private void Produce(int from, int count)
+    private void Produce(int from, int count) => _cluster.ProduceAll(Messages(from, count));
+
+    private static IEnumerable<(string Topic, string Key, byte[] Value)> Messages(int from, int count)
     {
         var random = new Random(11 + from);
-        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = _kafka.BootstrapServers, LingerMs = 20, BatchSize = 1_000_000 }).Build();
         var now = DateTimeOffset.UtcNow;
         for (var i = from; i < from + count; i++)
         {
@@ -132,21 +117,8 @@ public sealed class IngestionBenchmark : IAsyncDisposable
                 _ => (SignalTypes.CrmAccountUpdated, new { accountDomain = account, name = "Account", ownerSellerId = "ana" }),
             };
             var ce = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new { specversion = "1.0", id = "bench-" + i, source = "https://vendor.example/bench", type, time = now, data });
-            while (true)
-            {
-                try
-                {
-                    producer.Produce(SignalTypes.TopicOf[type], new Message<string, byte[]> { Key = account, Value = ce });
-                    break;
-                }
-                catch (ProduceException<string, byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
-                {
-                    producer.Poll(TimeSpan.FromMilliseconds(50)); // let deliveries drain, then queue the rest
-                }
-            }
+            yield return (SignalTypes.TopicOf[type], account, ce);
         }
-
-        producer.Flush(TimeSpan.FromMinutes(2));
     }
 
     private static void Read(IConsumer<string, byte[]> consumer, int count)
@@ -207,7 +179,7 @@ public sealed class IngestionBenchmark : IAsyncDisposable
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Demand:Postgres:ConnectionString"] = _postgres.ConnectionString("bench"),
+            ["Demand:Postgres:ConnectionString"] = _cluster.ConnectionString,
             ["Demand:Kafka:BootstrapServers"] = _kafka.BootstrapServers,
             ["Demand:Kafka:SessionTimeoutMs"] = "4000",
             ["Demand:Kafka:HeartbeatIntervalMs"] = "500",

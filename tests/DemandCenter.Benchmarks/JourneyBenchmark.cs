@@ -27,30 +27,17 @@ public sealed class JourneyBenchmark : IAsyncDisposable
     private const int BatchSize = 2_000;
     private static readonly string[] Categories = ["blog", "blog", "blog", "product", "product", "solution", "case_study", "docs", "docs", "integration", "security", "pricing", "pricing", "comparison", "trial", "customers", "careers", "other"];
     private static readonly string[] Intents = ["pricing", "security", "integration", "competitor", "timeline", "budget", "support", "other"];
-    private readonly EmbeddedPostgres _postgres;
-    private readonly MockCluster _kafka;
+    private readonly BenchCluster _cluster;
     private readonly int _signals;
 
-    private JourneyBenchmark(EmbeddedPostgres postgres, MockCluster kafka, int signals)
+    private JourneyBenchmark(BenchCluster cluster, int signals)
     {
-        _postgres = postgres;
-        _kafka = kafka;
+        _cluster = cluster;
         _signals = signals;
     }
 
-    public static async Task<JourneyBenchmark> StartAsync(bool quick)
-    {
-        var postgres = new EmbeddedPostgres(Path.Combine(Path.GetTempPath(), "demand-bench-" + Guid.NewGuid().ToString("n")[..8]), Console.WriteLine, durable: true);
-        await postgres.StartAsync();
-        await postgres.CreateDatabaseAsync("bench");
-        var kafka = new MockCluster();
-        foreach (var topic in Topics.All)
-        {
-            kafka.CreateTopic(topic, 8);
-        }
-
-        return new JourneyBenchmark(postgres, kafka, quick ? 20_000 : 150_000);
-    }
+    public static async Task<JourneyBenchmark> StartAsync(bool quick) =>
+        new(await BenchCluster.StartAsync(partitions: 8), quick ? 20_000 : 150_000);
 
     public async Task RunAsync(TextWriter output)
     {
@@ -93,12 +80,7 @@ public sealed class JourneyBenchmark : IAsyncDisposable
         output.WriteLine($"Hot state: {perAccount.Accounts:N0} accounts in memory, {perAccount.Bytes:N0} bytes per account.");
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        _kafka.Dispose();
-        await _postgres.StopAsync();
-        Directory.Delete(_postgres.RootDir, recursive: true);
-    }
+    public ValueTask DisposeAsync() => _cluster.DisposeAsync();
 
     /// <summary>The managed heap with the hot accounts held, minus without them, per account.</summary>
     private static (int Accounts, long Bytes) MemoryPerAccount(HotAccounts hot)
@@ -110,10 +92,11 @@ public sealed class JourneyBenchmark : IAsyncDisposable
         return (count, count == 0 ? 0 : (with - without) / count);
     }
 
-    private void Produce(Zipf zipf, int from, int count)
+    private void Produce(Zipf zipf, int from, int count) => _cluster.ProduceAll(Messages(zipf, from, count));
+
+    private static IEnumerable<(string Topic, string Key, byte[] Value)> Messages(Zipf zipf, int from, int count)
     {
         var random = new Random(17 + from);
-        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = _kafka.BootstrapServers, LingerMs = 20, BatchSize = 1_000_000 }).Build();
         var now = DateTimeOffset.UtcNow;
         for (var i = from; i < from + count; i++)
         {
@@ -129,21 +112,8 @@ public sealed class JourneyBenchmark : IAsyncDisposable
                 < 92 => Signal(i, random.Next(10) == 0 ? SignalTypes.EmailReplied : SignalTypes.EmailOpened, "email", account, contact, now, null) with { Detail = new SignalDetail { ReplyKind = "positive" } },
                 _ => Signal(i, SignalTypes.MeetingHeld, "meetings", account, contact, now, null) with { Detail = new SignalDetail { MeetingMode = random.Next(4) == 0 ? "in_person" : "virtual", Attendees = [contact] } },
             };
-            while (true)
-            {
-                try
-                {
-                    producer.Produce(Topics.JourneySignals, new Message<string, byte[]> { Key = account, Value = ContractJson.Serialize(signal) });
-                    break;
-                }
-                catch (ProduceException<string, byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
-                {
-                    producer.Poll(TimeSpan.FromMilliseconds(50));
-                }
-            }
+            yield return (Topics.JourneySignals, account, ContractJson.Serialize(signal));
         }
-
-        producer.Flush(TimeSpan.FromMinutes(2));
     }
 
     private static JourneySignal Signal(int i, string type, string channel, string account, string contact, DateTimeOffset at, string? category) =>
@@ -207,8 +177,8 @@ public sealed class JourneyBenchmark : IAsyncDisposable
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Demand:Postgres:ConnectionString"] = _postgres.ConnectionString("bench"),
-            ["Demand:Kafka:BootstrapServers"] = _kafka.BootstrapServers,
+            ["Demand:Postgres:ConnectionString"] = _cluster.ConnectionString,
+            ["Demand:Kafka:BootstrapServers"] = _cluster.Kafka.BootstrapServers,
             ["Demand:Kafka:SessionTimeoutMs"] = "4000",
             ["Demand:Kafka:HeartbeatIntervalMs"] = "500",
             ["Demand:Journey:ConsumerGroup"] = "bench-journey",
