@@ -42,7 +42,7 @@ public sealed class HubTestClient : IAsyncDisposable
             client._socket.Options.SetRequestHeader("Origin", origin);
         }
 
-        var uri = new Uri(baseUrl.Replace("http", "ws", StringComparison.Ordinal) + path + (accessToken is null ? "" : "?access_token=" + Uri.EscapeDataString(accessToken)));
+        var uri = new Uri(baseUrl.Replace("http", "ws", StringComparison.Ordinal) + path + (accessToken is null ? "" : (path.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "access_token=" + Uri.EscapeDataString(accessToken)));
         await client._socket.ConnectAsync(uri, CancellationToken.None);
         await client.SendAsync("""{"protocol":"json","version":1}""");
         var handshake = await client.ReceiveRecordAsync(CancellationToken.None);

@@ -70,7 +70,7 @@ const boardStats = [];
 const boardConnections = await pool(Array.from({ length: boards }, (_, i) => i), 20, async (i) => {
   const stats = { frames: 0, cards: 0, loads: 0, snapshotCards: 0, maxFrameGapMs: 0, minFrameGapMs: Infinity, last: 0 };
   boardStats[i] = stats;
-  const c = connection("/hubs/board", boardToken);
+  const c = connection("/hubs/board?frames=batched", boardToken);
   c.on("boardSnapshot", (cards) => { stats.snapshotCards = cards.length; });
   c.on("accountsChanged", (cards) => {
     if (!measuring) return;

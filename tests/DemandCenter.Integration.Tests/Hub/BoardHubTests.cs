@@ -46,6 +46,20 @@ public sealed class BoardHubTests(HubHost host)
     }
 
     [Fact]
+    public async Task A_client_that_did_not_ask_for_frames_gets_the_contracts_accountChanged_per_card()
+    {
+        var account = NewAccount();
+        await using var board = await HubTestClient.ConnectAsync(host.BaseUrl, "/hubs/board", await host.TokenAsync("olga"));
+        await board.NextAsync("boardSnapshot", HubClientExtensions.Deadline);
+
+        await host.Journey.PublishCardAsync(ScriptedJourney.Card(account, BuyingJobs.Validation, 1));
+
+        var card = await board.NextWhereAsync("accountChanged", c => c.Str("accountId") == account);
+        card.Str("focusJob").ShouldBe(BuyingJobs.Validation);
+        board.Received.ShouldNotContain(m => m.Str("target") == "accountsChanged");
+    }
+
+    [Fact]
     public async Task A_burst_of_changes_is_coalesced_into_a_few_frames_holding_the_latest_card()
     {
         var account = NewAccount();

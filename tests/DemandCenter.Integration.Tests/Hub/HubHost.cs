@@ -66,7 +66,7 @@ public sealed class HubHost : DemandTestHost
 
     public async Task<HubTestClient> SellerAsync(string sub) => await HubTestClient.ConnectAsync(BaseUrl, "/hubs/sellers", await TokenAsync(sub));
 
-    public async Task<HubTestClient> BoardAsync(string sub = "olga") => await HubTestClient.ConnectAsync(BaseUrl, "/hubs/board", await TokenAsync(sub));
+    public async Task<HubTestClient> BoardAsync(string sub = "olga") => await HubTestClient.ConnectAsync(BaseUrl, "/hubs/board?frames=batched", await TokenAsync(sub));
 }
 
 [CollectionDefinition(Name)]

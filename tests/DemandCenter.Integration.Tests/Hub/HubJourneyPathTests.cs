@@ -16,7 +16,7 @@ public sealed class HubJourneyPathTests(DemandTestHost host) : IClassFixture<Dem
         await using var tab1 = await HubTestClient.ConnectAsync(host.BaseUrl, "/hubs/sellers", await host.TokenAsync("ben"));
         await using var tab2 = await HubTestClient.ConnectAsync(host.BaseUrl, "/hubs/sellers", await host.TokenAsync("ben"));
         await using var sol = await HubTestClient.ConnectAsync(host.BaseUrl, "/hubs/sellers", await host.TokenAsync("sol"));
-        await using var board = await HubTestClient.ConnectAsync(host.BaseUrl, "/hubs/board", await host.TokenAsync("olga"));
+        await using var board = await HubTestClient.ConnectAsync(host.BaseUrl, "/hubs/board?frames=batched", await host.TokenAsync("olga"));
         await board.NextAsync("boardSnapshot", HubClientExtensions.Deadline);
         var id = Guid.NewGuid().ToString("n");
         var signalId = SignalIds.For(CloudEvents.Source, id).ToString();

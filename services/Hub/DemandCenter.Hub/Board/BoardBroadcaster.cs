@@ -7,7 +7,8 @@ namespace DemandCenter.Hub.Board;
 
 /// <summary>
 /// One timer for all board clients: each tick sends the accounts changed since the last tick as one accountsChanged
-/// frame to the board group (so a client gets at most one delta per interval however busy the journeys are), and the
+/// frame to clients that asked for frames, or as accountChanged per account to the others (so a client gets at most
+/// one round of deltas per interval however busy the journeys are), and the
 /// load panel when prompts or flow changed (at most once per LoadMinInterval) or LoadMaxInterval passed (overdue
 /// counts move with the clock).
 /// </summary>
@@ -44,10 +45,15 @@ public sealed class BoardBroadcaster(
                 continue;
             }
 
-            var clients = hub.Clients.Group(BoardHub.Group);
+            var clients = hub.Clients.Groups(BoardHub.AllGroups);
             if (changes.Count > 0)
             {
-                await pushes.TrackAsync(clients.AccountsChanged(changes), stoppingToken);
+                await pushes.TrackAsync(hub.Clients.Group(BoardHub.Group).AccountsChanged(changes), stoppingToken);
+                var cards = hub.Clients.Group(BoardHub.CardGroup);
+                foreach (var card in changes)
+                {
+                    await pushes.TrackAsync(cards.AccountChanged(card), stoppingToken);
+                }
             }
 
             var now = time.GetUtcNow();

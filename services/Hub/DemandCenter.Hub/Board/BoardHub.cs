@@ -14,8 +14,11 @@ public interface IBoardClient
     /// <summary>On connect: every account's card.</summary>
     Task BoardSnapshot(IReadOnlyList<BoardCard> cards);
 
-    /// <summary>At most one frame per BoardFrameInterval: the latest card of each account changed since the last frame.</summary>
+    /// <summary>At most one frame per BoardFrameInterval: the latest card of each account changed since the last frame (clients that asked for frames=batched).</summary>
     Task AccountsChanged(IReadOnlyList<BoardCard> cards);
+
+    /// <summary>The contract's per-card delta: the same coalesced changes, one message per account, sent at the same ticks.</summary>
+    Task AccountChanged(BoardCard card);
 
     /// <summary>The seller load panel and the last hour's flow.</summary>
     Task LoadChanged(BoardLoad load);
@@ -38,13 +41,20 @@ public sealed class BoardHub(
     IOptionsMonitor<RosterOptions> roster,
     TimeProvider time) : Hub<IBoardClient>
 {
+    /// <summary>Clients that connected with ?frames=batched: one accountsChanged(cards) per frame.</summary>
     public const string Group = "board";
+
+    /// <summary>Everyone else: accountChanged(card) per changed account, as CONTRACTS.md names it.</summary>
+    public const string CardGroup = "board:cards";
+
+    public static readonly IReadOnlyList<string> AllGroups = [Group, CardGroup];
 
     public override async Task OnConnectedAsync()
     {
         await board.Loaded.WaitAsync(Context.ConnectionAborted);
         // Join first: a delta that overtakes the snapshot carries a card at least as new, and clients keep the higher version.
-        await Groups.AddToGroupAsync(Context.ConnectionId, Group);
+        var batched = string.Equals(Context.GetHttpContext()?.Request.Query["frames"].ToString(), "batched", StringComparison.Ordinal);
+        await Groups.AddToGroupAsync(Context.ConnectionId, batched ? Group : CardGroup);
         audience.Joined();
         await Clients.Caller.BoardSnapshot(board.Cards());
         await Clients.Caller.LoadChanged(load.Compute());

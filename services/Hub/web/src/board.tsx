@@ -32,7 +32,7 @@ export function Board({ session, onSignOut, onRefused }: BoardProps) {
 
   useEffect(() => {
     const connection = new LiveConnection({
-      path: "/hubs/board",
+      path: "/hubs/board?frames=batched",
       session,
       handlers: (c) => {
         c.on("boardSnapshot", (cards: BoardCard[]) => { store.snapshot(cards); schedule(); });
