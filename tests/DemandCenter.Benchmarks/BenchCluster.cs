@@ -2,6 +2,10 @@ using Confluent.Kafka;
 using DemandCenter.Contracts;
 using DemandCenter.Embedded;
 using DemandCenter.Kafka;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace DemandCenter.Benchmarks;
 
@@ -58,6 +62,30 @@ public sealed class BenchCluster : IAsyncDisposable
         }
 
         producer.Flush(TimeSpan.FromMinutes(2));
+    }
+
+    /// <summary>Starts a service host on this cluster with the given extra settings, logging warnings only.</summary>
+    public async Task<IHost> StartServiceAsync(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection, IConfiguration> add)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        var all = new Dictionary<string, string?>
+        {
+            ["Demand:Postgres:ConnectionString"] = ConnectionString,
+            ["Demand:Kafka:BootstrapServers"] = Kafka.BootstrapServers,
+            ["Demand:Kafka:SessionTimeoutMs"] = "4000",
+            ["Demand:Kafka:HeartbeatIntervalMs"] = "500",
+        };
+        foreach (var (key, value) in settings)
+        {
+            all[key] = value;
+        }
+
+        builder.Configuration.AddInMemoryCollection(all);
+        builder.Services.AddLogging(l => l.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
+        add(builder.Services, builder.Configuration);
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
     }
 
     public async ValueTask DisposeAsync()

@@ -174,21 +174,6 @@ public sealed class IngestionBenchmark : IAsyncDisposable
         throw new TimeoutException("Ingestion did not get through the messages.");
     }
 
-    private async Task<IHost> StartIngestionAsync()
-    {
-        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Demand:Postgres:ConnectionString"] = _cluster.ConnectionString,
-            ["Demand:Kafka:BootstrapServers"] = _kafka.BootstrapServers,
-            ["Demand:Kafka:SessionTimeoutMs"] = "4000",
-            ["Demand:Kafka:HeartbeatIntervalMs"] = "500",
-            ["Demand:Ingestion:ConsumerGroup"] = "bench-ingestion",
-        });
-        builder.Services.AddLogging(l => l.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
-        builder.Services.AddIngestion(builder.Configuration);
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
-    }
+    private Task<IHost> StartIngestionAsync() =>
+        _cluster.StartServiceAsync(new Dictionary<string, string?> { ["Demand:Ingestion:ConsumerGroup"] = "bench-ingestion" }, (services, configuration) => services.AddIngestion(configuration));
 }

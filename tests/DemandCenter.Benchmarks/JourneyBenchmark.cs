@@ -172,31 +172,21 @@ public sealed class JourneyBenchmark : IAsyncDisposable
         return Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private async Task<IHost> StartJourneyAsync()
-    {
-        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Demand:Postgres:ConnectionString"] = _cluster.ConnectionString,
-            ["Demand:Kafka:BootstrapServers"] = _cluster.Kafka.BootstrapServers,
-            ["Demand:Kafka:SessionTimeoutMs"] = "4000",
-            ["Demand:Kafka:HeartbeatIntervalMs"] = "500",
-            ["Demand:Journey:ConsumerGroup"] = "bench-journey",
-            ["Demand:Journey:MaxBatchSize"] = BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Demand:Roster:People:0:Id"] = "quinn",
-            ["Demand:Roster:People:0:Specialty"] = "qualification",
-            ["Demand:Roster:People:0:Capacity"] = "100000",
-            ["Demand:Roster:People:1:Id"] = "pia",
-            ["Demand:Roster:People:1:Specialty"] = "pricing",
-            ["Demand:Roster:People:1:Capacity"] = "100000",
-            ["Demand:Roster:People:2:Id"] = "sol",
-            ["Demand:Roster:People:2:Specialty"] = "solutions",
-            ["Demand:Roster:People:2:Capacity"] = "100000",
-        });
-        builder.Services.AddLogging(l => l.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
-        builder.Services.AddJourney(builder.Configuration);
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
-    }
+    private Task<IHost> StartJourneyAsync() =>
+        _cluster.StartServiceAsync(
+            new Dictionary<string, string?>
+            {
+                ["Demand:Journey:ConsumerGroup"] = "bench-journey",
+                ["Demand:Journey:MaxBatchSize"] = BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Demand:Roster:People:0:Id"] = "quinn",
+                ["Demand:Roster:People:0:Specialty"] = "qualification",
+                ["Demand:Roster:People:0:Capacity"] = "100000",
+                ["Demand:Roster:People:1:Id"] = "pia",
+                ["Demand:Roster:People:1:Specialty"] = "pricing",
+                ["Demand:Roster:People:1:Capacity"] = "100000",
+                ["Demand:Roster:People:2:Id"] = "sol",
+                ["Demand:Roster:People:2:Specialty"] = "solutions",
+                ["Demand:Roster:People:2:Capacity"] = "100000",
+            },
+            (services, configuration) => services.AddJourney(configuration));
 }
