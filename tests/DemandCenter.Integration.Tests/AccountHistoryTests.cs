@@ -65,5 +65,8 @@ public sealed class AccountHistoryTests(DemandTestHost host) : IClassFixture<Dem
         timeline.ShouldContain("[erased]");
         JsonNode.Parse(timeline)!["events"]!.AsArray().Count(e => e!["type"]!.GetValue<string>() == "journey.signal_recorded.v1").ShouldBe(2);
         (await host.ScalarAsync<long>("SELECT count(*) FROM demand.events WHERE data::text LIKE '%gavin@hooli.com%'")).ShouldBe(0);
+        // The rebuilt row keeps what the directory says about the account: the board still shows its name and owner.
+        var cards = JsonNode.Parse(await ben.GetStringAsync(new Uri("/api/v1/accounts?owner=ben", UriKind.Relative)))!.AsArray();
+        cards.Single(c => c!["accountId"]!.GetValue<string>() == "hooli.com")!["name"]!.GetValue<string>().ShouldBe("Hooli");
     }
 }

@@ -53,6 +53,7 @@ public static class JourneyServiceCollectionExtensions
         services.AddSingleton<PromptQueries>();
         services.AddSingleton<AccountQueries>();
         services.AddSingleton<AccountProjection>();
+        services.AddSingleton<AccountRows>();
         services.AddSingleton<AccountTimelineQuery>();
         services.AddSingleton<IErasureHandler, JourneyErasure>();
         return services;

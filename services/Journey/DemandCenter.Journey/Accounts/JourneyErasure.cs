@@ -1,8 +1,6 @@
 using DemandCenter.EventStore;
 using DemandCenter.Journey.Domain;
-using DemandCenter.Contracts;
 using DemandCenter.Journey.Domain.Model;
-using DemandCenter.Journey.Domain.Playbooks;
 using Npgsql;
 
 namespace DemandCenter.Journey.Accounts;
@@ -11,7 +9,7 @@ namespace DemandCenter.Journey.Accounts;
 /// Forgets a contact in the journey's read models: every account projection that lists them is rebuilt from its
 /// stream (whose sealed fields now read "[erased]"), and prompts naming them lose the name.
 /// </summary>
-public sealed class JourneyErasure(EventStoreSchema schema, AccountProjection accounts, AccountQueries queries, HotAccounts hot, TimeProvider time) : IErasureHandler
+public sealed class JourneyErasure(EventStoreSchema schema, AccountProjection accounts, AccountRows accountRows, HotAccounts hot, TimeProvider time) : IErasureHandler
 {
     public async Task EraseAsync(NpgsqlTransaction transaction, string subjectValue, CancellationToken ct)
     {
@@ -31,13 +29,7 @@ public sealed class JourneyErasure(EventStoreSchema schema, AccountProjection ac
         var rebuilt = (await accounts.ReplayAsync(transaction, affected, ct)).Values;
 
         var now = time.GetUtcNow();
-        var rows = new List<AccountRow>();
-        foreach (var state in rebuilt)
-        {
-            var position = await queries.PositionAsync(state, new AccountProfile(state.AccountId, state.AccountId, null), now, [], ct);
-            rows.Add(new AccountRow(state, WithState: true, BoardCards.Of(state, new AccountProfile(state.AccountId, position.Name, position.OwnerSellerId, position.Territory, position.Segment, position.Tier),
-                new JourneyScores(position.Scores.Engagement.Value, position.Scores.Breadth.Value, position.Scores.Surge.Value, position.Scores.Urgency.Value)), null, position.AnnualRevenue));
-        }
+        var rows = rebuilt.Select(state => accountRows.Row(state, withState: true, now)).ToList();
 
         await accounts.SaveAsync(transaction, rows, ct);
         // This process's hot copies still hold the contact; the consumer reloads them from the rebuilt rows.

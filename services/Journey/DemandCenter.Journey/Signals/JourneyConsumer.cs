@@ -27,6 +27,7 @@ public sealed class JourneyConsumer(
     EventStore.EventStore store,
     ConsumerOffsets offsets,
     AccountProjection accounts,
+    AccountRows accountRows,
     PromptProjection prompts,
     AccountDirectory directory,
     TeamDirectory teams,
@@ -79,7 +80,7 @@ public sealed class JourneyConsumer(
         var fresh = inputs.Where(i => i.SignalId is not { } id || known.Add(id)).ToList();
         var loaded = await LoadAsync(tx, accountIds, ct);
         var states = loaded.ToDictionary(kv => kv.Key, kv => kv.Value.State, StringComparer.Ordinal);
-        var loadedCards = states.Values.ToDictionary(s => s.AccountId, s => Card(s, time.GetUtcNow()), StringComparer.Ordinal);
+        var loadedCards = states.Values.ToDictionary(s => s.AccountId, s => accountRows.Card(s, time.GetUtcNow()), StringComparer.Ordinal);
         var (team, topRevenue) = await teams.CurrentAsync(playbook.TopAccounts.RevenueTopShare, ct);
         var model = await transitions.CurrentAsync(ct);
 
@@ -119,7 +120,7 @@ public sealed class JourneyConsumer(
 
         var now = time.GetUtcNow();
         var changed = decided.Keys.Select(id => states[id]).ToList();
-        var rows = changed.Select(s => Row(s, AccountProjection.SnapshotDue(s, loaded.GetValueOrDefault(s.AccountId)?.SnapshotVersion ?? 0), now, team, model, topRevenue)).ToList();
+        var rows = changed.Select(s => accountRows.Row(s, AccountProjection.SnapshotDue(s, loaded.GetValueOrDefault(s.AccountId)?.SnapshotVersion ?? 0), now)).ToList();
         await accounts.SaveAsync(tx, rows, ct);
         foreach (var row in rows.Where(r => BoardCards.Moved(loadedCards.GetValueOrDefault(r.State.AccountId), r.Card)))
         {
@@ -161,16 +162,6 @@ public sealed class JourneyConsumer(
         }
 
         return states;
-    }
-
-    private BoardCard Card(AccountJourney state, DateTimeOffset now) =>
-        BoardCards.Of(state, directory.Profile(state.AccountId).With(state.Overrides), Scoring.Of(state, now, playbook));
-
-    private AccountRow Row(AccountJourney state, bool withState, DateTimeOffset now, Domain.Model.Team team, TransitionModel model, decimal? topRevenue)
-    {
-        var profile = directory.Profile(state.AccountId).With(state.Overrides);
-        var context = new JourneyContext(directory.Profile(state.AccountId), playbook, team, model, topRevenue, time);
-        return new AccountRow(state, withState, BoardCards.Of(state, profile, Scoring.Of(state, now, playbook)), JourneyDecider.NextCheck(state, context), profile.AnnualRevenue);
     }
 
     /// <summary>The batch's new prompts: one insert for all of them, then one outbox message each.</summary>

@@ -1,0 +1,22 @@
+using DemandCenter.Contracts;
+using DemandCenter.Journey.Domain;
+using DemandCenter.Journey.Domain.Model;
+using DemandCenter.Journey.Domain.Playbooks;
+
+namespace DemandCenter.Journey.Accounts;
+
+/// <summary>What an account's read-model row holds besides its state: its board card and the clock's next check.</summary>
+public sealed class AccountRows(AccountDirectory directory, Playbook playbook, TimeProvider time)
+{
+    public BoardCard Card(AccountJourney state, DateTimeOffset now) =>
+        BoardCards.Of(state, directory.Profile(state.AccountId).With(state.Overrides), Scoring.Of(state, now, playbook));
+
+    public AccountRow Row(AccountJourney state, bool withState, DateTimeOffset now)
+    {
+        var known = directory.Profile(state.AccountId);
+        var profile = known.With(state.Overrides);
+        // The clock's agenda depends on the state and the playbook alone; the team and the forecast do not enter it.
+        var context = new JourneyContext(known, playbook, Domain.Model.Team.Empty, TransitionModel.Empty, null, time);
+        return new AccountRow(state, withState, BoardCards.Of(state, profile, Scoring.Of(state, now, playbook)), JourneyDecider.NextCheck(state, context), profile.AnnualRevenue);
+    }
+}
