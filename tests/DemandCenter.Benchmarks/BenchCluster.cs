@@ -44,7 +44,9 @@ public sealed class BenchCluster : IAsyncDisposable
     /// <summary>Publishes the messages as fast as the broker takes them, then waits until all are delivered.</summary>
     public void ProduceAll(IEnumerable<(string Topic, string Key, byte[] Value)> messages)
     {
-        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = Kafka.BootstrapServers, LingerMs = 20, BatchSize = 1_000_000 }).Build();
+        var config = new ProducerConfig { BootstrapServers = Kafka.BootstrapServers, LingerMs = 20, BatchSize = 1_000_000 };
+        MockCluster.Configure(config);
+        using var producer = new ProducerBuilder<string, byte[]>(config).Build();
         foreach (var (topic, key, value) in messages)
         {
             while (true)
@@ -75,7 +77,7 @@ public sealed class BenchCluster : IAsyncDisposable
             ["Demand:Kafka:SessionTimeoutMs"] = "4000",
             ["Demand:Kafka:HeartbeatIntervalMs"] = "500",
         };
-        foreach (var (key, value) in settings)
+        foreach (var (key, value) in MockCluster.ClientConfiguration.Concat(settings))
         {
             all[key] = value;
         }

@@ -60,6 +60,7 @@ public static class HubBenchmark
         }));
 
         using var memory = new MemorySampler();
+        using var taps = new StageTaps(settings["Demand:Kafka:BootstrapServers"]!);
         var psi = new ProcessStartInfo("node", [client, config]) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(client)! };
         using var node = new Process { StartInfo = psi };
         // The client says on stderr when its warm-up ends; the server-side counters cover the same window.
@@ -77,6 +78,7 @@ public static class HubBenchmark
             {
                 counters.Reset();
                 memory.Reset();
+                taps.Start();
                 measuring.TrySetResult();
             }
         };
@@ -99,6 +101,7 @@ public static class HubBenchmark
         output.WriteLine($"  publish -> arrival       p50 {latency["p50"]} ms   p99 {latency["p99"]} ms   max {latency["max"]} ms   (target p50 <= 50, p99 <= 250)");
         output.WriteLine($"  prompt created -> arrival p50 {result["fromCreatedMs"]!["p50"]} ms   p99 {result["fromCreatedMs"]!["p99"]} ms   over {result["fromCreatedMs"]!["count"]} deliveries (from the Journey's decision: its commit, the outbox relay, the Hub's fan-out and the push)");
         output.WriteLine($"  Hub fan-out lag          p50 {counters.FanoutLag(50):0} ms   p99 {counters.FanoutLag(99):0} ms   (prompt message published by the outbox relay -> handed to the seller connections)");
+        output.WriteLine($"  stages                   {taps.Report()}");
         output.WriteLine($"    own prompts            p50 {result["ownLatencyMs"]!["p50"]} ms   p99 {result["ownLatencyMs"]!["p99"]} ms");
         output.WriteLine($"    pool prompts           p50 {result["poolLatencyMs"]!["p50"]} ms   p99 {result["poolLatencyMs"]!["p99"]} ms");
         output.WriteLine($"  board frames per client  {board["framesPerClientPerSecond"]!["min"]!.GetValue<double>():0.00}-{board["framesPerClientPerSecond"]!["max"]!.GetValue<double>():0.00} /s  ({board["cardsPerFrame"]!.GetValue<double>():0.0} cards/frame, min gap {board["minFrameGapMs"]} ms, load {board["loadFramesPerClientPerSecond"]!.GetValue<double>():0.00} /s, snapshot {board["snapshotCards"]} cards)");

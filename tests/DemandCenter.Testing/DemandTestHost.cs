@@ -46,7 +46,7 @@ public class DemandInfrastructure : IAsyncLifetime
         }
 
         LibrdkafkaLoader.EnsureLoaded();
-        _producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = BootstrapServers, LingerMs = 5 }).Build();
+        _producer = new ProducerBuilder<string, byte[]>(ProducerConfig()).Build();
     }
 
     public virtual async Task DisposeAsync()
@@ -69,14 +69,31 @@ public class DemandInfrastructure : IAsyncLifetime
     }
 
     /// <summary>Settings for a service started as its own process (<see cref="ServiceProcess"/>) against these servers.</summary>
-    public Dictionary<string, string> ServiceSettings() => new()
+    public Dictionary<string, string> ServiceSettings()
     {
-        ["Demand:Postgres:ConnectionString"] = ConnectionString,
-        ["Demand:Kafka:BootstrapServers"] = BootstrapServers,
-        ["Demand:Kafka:SessionTimeoutMs"] = "4000",
-        ["Demand:Kafka:HeartbeatIntervalMs"] = "500",
-        ["Logging:LogLevel:Default"] = "Warning",
-    };
+        var settings = new Dictionary<string, string>
+        {
+            ["Demand:Postgres:ConnectionString"] = ConnectionString,
+            ["Demand:Kafka:BootstrapServers"] = BootstrapServers,
+            ["Demand:Kafka:SessionTimeoutMs"] = "4000",
+            ["Demand:Kafka:HeartbeatIntervalMs"] = "500",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in MockCluster.ClientConfiguration)
+        {
+            settings[key] = value!;
+        }
+
+        return settings;
+    }
+
+    /// <summary>A producer configuration for this broker, for tests that publish directly.</summary>
+    public ProducerConfig ProducerConfig(int lingerMs = 5)
+    {
+        var config = new ProducerConfig { BootstrapServers = BootstrapServers, LingerMs = lingerMs };
+        MockCluster.Configure(config);
+        return config;
+    }
 
     /// <summary>Publishes raw bytes as a marketing system would.</summary>
     public Task PublishAsync(string topic, string key, byte[] value, Headers? headers = null) =>
@@ -196,7 +213,7 @@ public class DemandTestHost : DemandInfrastructure
             ["Demand:Ingestion:ApiKeys:0:Sha256"] = ApiKeys.Hash(ApiKey),
             ["Logging:LogLevel:Default"] = "Warning",
         };
-        foreach (var (k, v) in ExtraSettings)
+        foreach (var (k, v) in MockCluster.ClientConfiguration.Concat(ExtraSettings))
         {
             settings[k] = v;
         }

@@ -26,11 +26,9 @@ public sealed class KafkaClients(IOptions<KafkaOptions> options)
             // topics are co-partitioned by account, so one instance owns all of an account's input.
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.Range,
         };
-        // Without this a live tail waits up to 500 ms per fetch; prompts must reach a seller well within a second. A signal
-        // crosses three consumers before a seller sees it: at 5 ms the load test's p50 fell from 48-62 to 44 ms and its p99
-        // from 160-192 to 104-119 ms against 10 ms, in alternating runs (BENCHMARKS.md, Hub).
-        config.Set("fetch.wait.max.ms", "5");
-        foreach (var (key, value) in o.Settings)
+        // A Kafka broker answers a fetch as soon as there is data, so the wait only bounds an idle poll; the in-process
+        // broker waits it out every time and sets its own (MockCluster.ClientConfiguration).
+        foreach (var (key, value) in o.Settings.Concat(o.ConsumerSettings))
         {
             config.Set(key, value);
         }
@@ -49,7 +47,7 @@ public sealed class KafkaClients(IOptions<KafkaOptions> options)
             Acks = Acks.All,
             LingerMs = 2,
         };
-        foreach (var (key, value) in o.Settings)
+        foreach (var (key, value) in o.Settings.Concat(o.ProducerSettings))
         {
             config.Set(key, value);
         }

@@ -17,4 +17,10 @@ public sealed class KafkaOptions
 
     /// <summary>Extra librdkafka settings (for example security.protocol, sasl.*) applied to every client.</summary>
     public Dictionary<string, string> Settings { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Extra librdkafka settings applied to consumers only, after <see cref="Settings"/>.</summary>
+    public Dictionary<string, string> ConsumerSettings { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Extra librdkafka settings applied to producers only, after <see cref="Settings"/>.</summary>
+    public Dictionary<string, string> ProducerSettings { get; } = new(StringComparer.Ordinal);
 }

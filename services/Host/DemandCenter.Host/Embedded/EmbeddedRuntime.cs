@@ -77,6 +77,11 @@ public sealed class EmbeddedRuntime : IAsyncDisposable
             ["Demand:Ingestion:ApiKeys:0:Name"] = "embedded",
             ["Demand:Ingestion:ApiKeys:0:Sha256"] = ApiKeys.Hash(apiKey),
         };
+        foreach (var (key, value) in MockCluster.ClientConfiguration)
+        {
+            settings[key] = value;
+        }
+
         return new EmbeddedRuntime(dataDir, postgres, kafka, settings);
     }
 
