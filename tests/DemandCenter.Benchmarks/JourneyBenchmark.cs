@@ -51,7 +51,7 @@ public sealed class JourneyBenchmark : IAsyncDisposable
         await ConsumedAsync(dataSource, Warmup);
         var eventsBefore = await CountAsync(dataSource, "SELECT count(*) FROM demand.events");
         var clock = Stopwatch.StartNew();
-        Produce(zipf, Warmup, _signals);
+        await ProducePacedAsync(dataSource, zipf, Warmup, _signals);
         await ConsumedAsync(dataSource, Warmup + _signals);
         var journeyRate = _signals / clock.Elapsed.TotalSeconds;
         var appended = await CountAsync(dataSource, "SELECT count(*) FROM demand.events") - eventsBefore;
@@ -93,6 +93,21 @@ public sealed class JourneyBenchmark : IAsyncDisposable
     }
 
     private void Produce(Zipf zipf, int from, int count) => _cluster.ProduceAll(Messages(zipf, from, count));
+
+    /// <summary>
+    /// The in-process broker keeps only about 5 MiB per partition and drops the oldest beyond that, so publishing every
+    /// signal at once would lose some before the Journey read them (its consumer then resets to the oldest kept offset).
+    /// The publisher stays at most 30,000 signals ahead of the stored offsets, which keeps the Journey busy throughout.
+    /// </summary>
+    private async Task ProducePacedAsync(NpgsqlDataSource dataSource, Zipf zipf, int from, int count)
+    {
+        const int chunk = 5_000, ahead = 30_000;
+        for (var done = 0; done < count; done += chunk)
+        {
+            await ConsumedAsync(dataSource, from + done - ahead);
+            Produce(zipf, from + done, Math.Min(chunk, count - done));
+        }
+    }
 
     private static IEnumerable<(string Topic, string Key, byte[] Value)> Messages(Zipf zipf, int from, int count)
     {
