@@ -1,7 +1,13 @@
 using DemandCenter.Benchmarks;
 
-// ./demand bench [--quick] [--store | --ingestion | --journey | --hub]: throughput against in-run baselines (BENCHMARKS.md).
+// ./demand bench [--quick] [--store | --ingestion | --journey | --hub | --broker]: throughput against in-run baselines (BENCHMARKS.md).
 var quick = args.Contains("--quick");
+if (args.Contains("--broker"))
+{
+    await BrokerBenchmark.RunAsync(quick, Console.Out);
+    return;
+}
+
 if (args.Contains("--hub"))
 {
     // Seller and board connections under load (BENCHMARKS.md, Hub); ./demand passes the Node client's path.
