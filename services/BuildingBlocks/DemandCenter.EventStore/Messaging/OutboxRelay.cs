@@ -49,14 +49,6 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, EventStoreSchema sc
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-
-        // The delete need not wait for its WAL flush: if a crash loses it, the rows are published again, which the
-        // relay already allows (at least once; consumers dedupe by id). The next round starts an fsync sooner.
-        await using (var local = new NpgsqlCommand("SET LOCAL synchronous_commit = off", conn, tx))
-        {
-            await local.ExecuteNonQueryAsync(ct);
-        }
-
         var rows = new List<(long Id, string Topic, string Key, byte[] Payload, string Headers)>();
         await using (var select = new NpgsqlCommand($"SELECT id, topic, key, payload, headers::text FROM {schema.Schema}.outbox ORDER BY id LIMIT 500 FOR UPDATE SKIP LOCKED", conn, tx))
         await using (var reader = await select.ExecuteReaderAsync(ct))
@@ -84,9 +76,14 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, EventStoreSchema sc
         }).ToList();
         await Task.WhenAll(deliveries);
 
-        await using (var delete = new NpgsqlCommand($"DELETE FROM {schema.Schema}.outbox WHERE id = ANY(@ids)", conn, tx))
+        // The delete need not wait for its WAL flush: if a crash loses it, the rows are published again, which the
+        // relay already allows (at least once; consumers dedupe by id). The next round starts an fsync sooner.
+        await using (var delete = new NpgsqlBatch(conn, tx))
         {
-            delete.Parameters.AddWithValue("ids", rows.Select(r => r.Id).ToArray());
+            delete.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL synchronous_commit = off"));
+            var command = new NpgsqlBatchCommand($"DELETE FROM {schema.Schema}.outbox WHERE id = ANY($1)");
+            command.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.Id).ToArray() });
+            delete.BatchCommands.Add(command);
             await delete.ExecuteNonQueryAsync(ct);
         }
 
