@@ -46,6 +46,13 @@ public sealed class EventSerializer(EventTypes types, PersonalDataProtector prot
         return (name, JsonSerializer.SerializeToUtf8Bytes(node, Json));
     }
 
+    /// <summary>The event as the store writes it: type name, sealed JSON and metadata JSON. Thread-safe, so a batch can be serialized in parallel.</summary>
+    public RawNewEvent ToRaw(NewEvent e)
+    {
+        var (type, json) = Serialize(e.Data);
+        return new RawNewEvent(e.EventId, type, System.Text.Encoding.UTF8.GetString(json), e.Metadata is null ? null : JsonSerializer.Serialize(e.Metadata, Json));
+    }
+
     /// <summary>The data subjects whose keys serializing these events will seal with (for <see cref="PersonalDataProtector.PrepareAsync"/>).</summary>
     public IEnumerable<string> SubjectsOf(IEnumerable<object> events)
     {

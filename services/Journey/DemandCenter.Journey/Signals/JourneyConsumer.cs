@@ -79,48 +79,50 @@ public sealed class JourneyConsumer(
         // Add also drops repeats within the batch.
         var fresh = inputs.Where(i => i.SignalId is not { } id || known.Add(id)).ToList();
         var loaded = await LoadAsync(tx, accountIds, ct);
-        var states = loaded.ToDictionary(kv => kv.Key, kv => kv.Value.State, StringComparer.Ordinal);
-        var loadedCards = states.Values.ToDictionary(s => s.AccountId, s => accountRows.Card(s, time.GetUtcNow()), StringComparer.Ordinal);
         var (team, topRevenue) = await teams.CurrentAsync(playbook.TopAccounts.RevenueTopShare, ct);
         var model = await transitions.CurrentAsync(ct);
+        var (outcomes, teamAfter) = Decide(fresh, loaded, team, model, topRevenue);
+        team = teamAfter;
 
+        // Each account's events in input order, appended after the version it was loaded at.
         var decided = new Dictionary<string, (long From, List<NewEvent> Events)>(StringComparer.Ordinal);
-        var outcomes = new List<(JourneyInput Input, IReadOnlyList<JourneyEvent> Events, AccountJourney Before)>();
-        foreach (var input in fresh)
+        var states = new Dictionary<string, AccountJourney>(StringComparer.Ordinal);
+        foreach (var d in outcomes)
         {
-            var id = input.Command.AccountId;
-            var state = states.GetValueOrDefault(id) ?? AccountJourney.Empty(id, _settings);
-            var context = new JourneyContext(directory.Profile(id), playbook, team, model, topRevenue, time);
-            var events = JourneyDecider.Decide(input.Command, state, context);
-            team = Load.Apply(team, state, events);
+            var id = d.Input.Command.AccountId;
             if (!decided.TryGetValue(id, out var pending))
             {
-                pending = (state.Version, []);
+                pending = (d.Before.Version, []);
                 decided[id] = pending;
             }
 
-            var metadata = Metadata(input);
-            pending.Events.AddRange(events.Select(e => new NewEvent(e.EventId, e, metadata)));
-            outcomes.Add((input, events, state));
-            states[id] = events.Aggregate(state, JourneyDecider.Evolve);
+            var metadata = Metadata(d.Input);
+            pending.Events.AddRange(d.Events.Select(e => new NewEvent(e.EventId, e, metadata)));
+            states[id] = d.After;
         }
 
+        var cardsAt = time.GetUtcNow();
+        var loadedCards = decided.Keys.Where(loaded.ContainsKey).ToList().AsParallel()
+            .ToDictionary(id => id, id => accountRows.Card(loaded[id].State, cardsAt), StringComparer.Ordinal);
+
         await store.PrepareAsync(decided.Values.SelectMany(d => d.Events), ct);
-        foreach (var (accountId, (from, events)) in decided.Where(d => d.Value.Events.Count > 0))
+        // Serializing and sealing is pure and costs about as much as deciding: spread it over the cores too.
+        foreach (var (streamId, from, events) in decided.Where(d => d.Value.Events.Count > 0).ToList().AsParallel().AsOrdered()
+            .Select(d => (JourneyEventTypes.StreamId(d.Key), d.Value.From, d.Value.Events.Select(store.Serializer.ToRaw).ToList())).ToList())
         {
-            session.Append(JourneyEventTypes.StreamId(accountId), from, events);
+            session.AppendRaw(streamId, from, events);
             DemandMetrics.EventsAppended.Add(events.Count);
         }
 
         await PublishRaisedAsync(session, tx, outcomes, states, ct);
-        foreach (var (input, events, before) in outcomes)
+        foreach (var d in outcomes)
         {
-            await PublishPromptChangesAsync(session, tx, input, events, before, ct);
+            await PublishPromptChangesAsync(session, tx, d.Input, d.Events, d.Before, ct);
         }
 
         var now = time.GetUtcNow();
         var changed = decided.Keys.Select(id => states[id]).ToList();
-        var rows = changed.Select(s => accountRows.Row(s, AccountProjection.SnapshotDue(s, loaded.GetValueOrDefault(s.AccountId)?.SnapshotVersion ?? 0), now)).ToList();
+        var rows = changed.AsParallel().AsOrdered().Select(s => accountRows.Row(s, AccountProjection.SnapshotDue(s, loaded.GetValueOrDefault(s.AccountId)?.SnapshotVersion ?? 0), now)).ToList();
         await accounts.SaveAsync(tx, rows, ct);
         foreach (var row in rows.Where(r => BoardCards.Moved(loadedCards.GetValueOrDefault(r.State.AccountId), r.Card)))
         {
@@ -138,6 +140,80 @@ public sealed class JourneyConsumer(
         // Only what is committed becomes hot state; a failed batch leaves the cache as it was before it.
         hot.Put(rows.Select(r => new LoadedAccount(r.State, r.WithState ? r.State.Version : loaded.GetValueOrDefault(r.State.AccountId)?.SnapshotVersion ?? 0)));
         teams.Remember(team);
+    }
+
+    /// <summary>
+    /// Decides every input, in input order per account, and threads the sellers' load through the batch in input order,
+    /// exactly as deciding one input after the other would. Accounts are independent but for that load, so each
+    /// account's inputs are first decided on both cores against the load the batch started with. Only a decision that
+    /// routed a prompt (one raised, or a tick's escalation) read the load: walking the batch in order, such a decision is
+    /// taken again when the load has moved since the batch began, and so is every later input of its account (its state
+    /// may then differ).
+    /// </summary>
+    private (Decision[] Decisions, Domain.Model.Team Team) Decide(List<JourneyInput> inputs, Dictionary<string, LoadedAccount> loaded, Domain.Model.Team team, TransitionModel model, decimal? topRevenue)
+    {
+        var decisions = new Decision[inputs.Count];
+        var chains = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            var id = inputs[i].Command.AccountId;
+            if (!chains.TryGetValue(id, out var chain))
+            {
+                chains[id] = chain = [];
+            }
+
+            chain.Add(i);
+        }
+
+        var start = team;
+        // No buffering: a hot account's long chain should not hold back a queue of others behind it on the same core.
+        Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(chains, System.Collections.Concurrent.EnumerablePartitionerOptions.NoBuffering), chain =>
+        {
+            var state = loaded.TryGetValue(chain.Key, out var l) ? l.State : AccountJourney.Empty(chain.Key, _settings);
+            foreach (var i in chain.Value)
+            {
+                decisions[i] = DecideOne(inputs[i], state, start, model, topRevenue);
+                state = decisions[i].After;
+            }
+        });
+
+        var redone = new Dictionary<string, AccountJourney>(StringComparer.Ordinal);
+        for (var i = 0; i < decisions.Length; i++)
+        {
+            var d = decisions[i];
+            var id = d.Input.Command.AccountId;
+            if (redone.TryGetValue(id, out var state))
+            {
+                d = DecideOne(d.Input, state, team, model, topRevenue);
+            }
+            else if (!ReferenceEquals(team, start) && (d.Input.Command is Tick || d.Events.Any(e => e is PromptRaised)))
+            {
+                d = DecideOne(d.Input, d.Before, team, model, topRevenue);
+            }
+
+            if (!ReferenceEquals(d, decisions[i]))
+            {
+                decisions[i] = d;
+                redone[id] = d.After;
+            }
+
+            team = Load.Apply(team, d.Before, d.Events);
+        }
+
+        return (decisions, team);
+    }
+
+    private Decision DecideOne(JourneyInput input, AccountJourney state, Domain.Model.Team team, TransitionModel model, decimal? topRevenue)
+    {
+        var context = new JourneyContext(directory.Profile(input.Command.AccountId), playbook, team, model, topRevenue, time);
+        var events = JourneyDecider.Decide(input.Command, state, context);
+        var after = state;
+        foreach (var e in events)
+        {
+            after = JourneyDecider.Evolve(after, e);
+        }
+
+        return new Decision(input, state, events, after);
     }
 
     private async Task<Dictionary<string, LoadedAccount>> LoadAsync(Npgsql.NpgsqlTransaction tx, IReadOnlyList<string> accountIds, CancellationToken ct)
@@ -165,7 +241,7 @@ public sealed class JourneyConsumer(
     }
 
     /// <summary>The batch's new prompts: one insert for all of them, then one outbox message each.</summary>
-    private async Task PublishRaisedAsync(EventSession session, Npgsql.NpgsqlTransaction tx, IEnumerable<(JourneyInput Input, IReadOnlyList<JourneyEvent> Events, AccountJourney Before)> outcomes, Dictionary<string, AccountJourney> states, CancellationToken ct)
+    private async Task PublishRaisedAsync(EventSession session, Npgsql.NpgsqlTransaction tx, IEnumerable<Decision> outcomes, Dictionary<string, AccountJourney> states, CancellationToken ct)
     {
         var raised = new List<PromptMessage>();
         foreach (var prompt in outcomes.SelectMany(o => o.Events).OfType<PromptRaised>())
@@ -235,6 +311,9 @@ public sealed class JourneyConsumer(
             SourceOffset = input.Message.Offset.Value,
         };
     }
+
+    /// <summary>An input, the account's state before it, the events decided and the state after them.</summary>
+    private sealed record Decision(JourneyInput Input, AccountJourney Before, IReadOnlyList<JourneyEvent> Events, AccountJourney After);
 
     /// <summary>The original bytes, key and headers, plus the reason and where it came from, as every dead letter carries.</summary>
     private static OutboxMessage DeadLetter(ConsumeResult<string, byte[]> message, string reason)
