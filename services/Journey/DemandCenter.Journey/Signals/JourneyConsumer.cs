@@ -21,10 +21,16 @@ namespace DemandCenter.Journey.Signals;
 /// models, the outbox rows (prompts, prompt updates, board cards) and the consumed offsets: a crash anywhere leaves
 /// either all of a batch or none of it, and a restart resumes from the stored offsets. Both topics are keyed by
 /// account and have the same partitions, so one instance owns all input for an account and keeps it hot in memory.
+/// <para>
+/// A batch is decided (and its events serialized) while the one before is written and committed: the later batch
+/// starts from the earlier one's resulting account states and sellers' load, held in memory until that commits, and
+/// writes only after it. The hot cache takes only committed states; a failure redoes every batch not yet durable.
+/// </para>
 /// </summary>
 public sealed class JourneyConsumer(
     KafkaClients clients,
     EventStore.EventStore store,
+    Npgsql.NpgsqlDataSource dataSource,
     ConsumerOffsets offsets,
     AccountProjection accounts,
     AccountRows accountRows,
@@ -40,6 +46,12 @@ public sealed class JourneyConsumer(
 {
     private readonly ModelSettings _settings = ModelSettings.Of(playbook);
 
+    /// <summary>Batches started and not yet durable, oldest first (consume loop only): what they decided counts for the next.</summary>
+    private readonly List<Unsettled> _unsettled = [];
+
+    /// <summary>Guards the team directory's load against a batch's commit folding its own load in while the next batch reads it.</summary>
+    private readonly Lock _teamGate = new();
+
     protected override string GroupId => options.Value.ConsumerGroup;
 
     protected override IReadOnlyCollection<string> Topics => [Contracts.Topics.JourneySignals, Contracts.Topics.JourneyCommands];
@@ -48,6 +60,9 @@ public sealed class JourneyConsumer(
 
     protected override int MaxBatchSize => options.Value.MaxBatchSize;
 
+    /// <summary>Two: one batch is decided and serialized while the one before is written and committed.</summary>
+    protected override int MaxBatchesInFlight => 2;
+
     protected override IReadOnlyDictionary<TopicPartition, long>? LoadStoredOffsets(IReadOnlyCollection<TopicPartition> partitions)
     {
         // Whoever owned these partitions before may have written since our copies were taken.
@@ -55,8 +70,15 @@ public sealed class JourneyConsumer(
         return offsets.Load(GroupId, partitions);
     }
 
-    protected override async Task HandleBatchAsync(IReadOnlyList<ConsumeResult<string, byte[]>> batch, CancellationToken ct)
+    protected override async Task HandleBatchAsync(IReadOnlyList<ConsumeResult<string, byte[]>> batch, CancellationToken ct) =>
+        await await StartBatchAsync(batch, ct);
+
+    protected override async Task<Task> StartBatchAsync(IReadOnlyList<ConsumeResult<string, byte[]>> batch, CancellationToken ct)
     {
+        // Completed ones are committed, or failed (and then this batch fails after them and all are redone).
+        _unsettled.RemoveAll(u => u.Durable.IsCompleted);
+        var ahead = _unsettled.ToList();
+
         var inputs = new List<JourneyInput>(batch.Count);
         var unreadable = new List<OutboxMessage>();
         foreach (var message in batch)
@@ -72,17 +94,16 @@ public sealed class JourneyConsumer(
         }
 
         var accountIds = inputs.Select(i => i.Command.AccountId).Distinct(StringComparer.Ordinal).ToList();
-        await using var session = await store.BeginSessionAsync(accountIds.Select(JourneyEventTypes.StreamId), ct);
-        var tx = await session.TransactionAsync(ct);
         var signalIds = inputs.Where(i => i.SignalId is not null).Select(i => i.SignalId!.Value).ToList();
-        var known = signalIds.Count == 0 ? [] : await session.KnownAsync(signalIds, ct);
+        // The store knows what is committed; the batches ahead hold what is about to be.
+        var known = signalIds.Count == 0 ? [] : await store.KnownAsync(signalIds, ct);
+        known.UnionWith(signalIds.Where(id => ahead.Exists(u => u.SignalIds.Contains(id))));
         // Add also drops repeats within the batch.
         var fresh = inputs.Where(i => i.SignalId is not { } id || known.Add(id)).ToList();
-        var loaded = await LoadAsync(tx, accountIds, ct);
-        var (team, topRevenue) = await teams.CurrentAsync(playbook.TopAccounts.RevenueTopShare, ct);
+        var loaded = await LoadAsync(ahead, accountIds, ct);
+        var (team, topRevenue) = await TeamAsync(ahead, ct);
         var model = await transitions.CurrentAsync(ct);
         var (outcomes, teamAfter) = Decide(fresh, loaded, team, model, topRevenue);
-        team = teamAfter;
 
         // Each account's events in input order, appended after the version it was loaded at.
         var decided = new Dictionary<string, (long From, List<NewEvent> Events)>(StringComparer.Ordinal);
@@ -101,45 +122,140 @@ public sealed class JourneyConsumer(
             states[id] = d.After;
         }
 
-        var cardsAt = time.GetUtcNow();
+        var now = time.GetUtcNow();
         var loadedCards = decided.Keys.Where(loaded.ContainsKey).ToList().AsParallel()
-            .ToDictionary(id => id, id => accountRows.Card(loaded[id].State, cardsAt), StringComparer.Ordinal);
+            .ToDictionary(id => id, id => accountRows.Card(loaded[id].State, now), StringComparer.Ordinal);
 
         await store.PrepareAsync(decided.Values.SelectMany(d => d.Events), ct);
         // Serializing and sealing is pure and costs about as much as deciding: spread it over the cores too.
-        foreach (var (streamId, from, events) in decided.Where(d => d.Value.Events.Count > 0).ToList().AsParallel().AsOrdered()
-            .Select(d => (JourneyEventTypes.StreamId(d.Key), d.Value.From, d.Value.Events.Select(store.Serializer.ToRaw).ToList())).ToList())
-        {
-            session.AppendRaw(streamId, from, events);
-            DemandMetrics.EventsAppended.Add(events.Count);
-        }
+        var appends = decided.Where(d => d.Value.Events.Count > 0).ToList().AsParallel().AsOrdered()
+            .Select(d => (StreamId: JourneyEventTypes.StreamId(d.Key), d.Value.From, Events: d.Value.Events.Select(store.Serializer.ToRaw).ToList()))
+            .ToList();
+        var raised = Raised(outcomes, states);
+        var rows = decided.Keys.ToList().AsParallel().AsOrdered()
+            .Select(id => accountRows.Row(states[id], AccountProjection.SnapshotDue(states[id], loaded.GetValueOrDefault(id)?.SnapshotVersion ?? 0), now))
+            .ToList();
+        var board = rows.Where(r => BoardCards.Moved(loadedCards.GetValueOrDefault(r.State.AccountId), r.Card))
+            .Select(r => new OutboxMessage(Contracts.Topics.Board, r.State.AccountId, ContractJson.Serialize(r.Card), new Dictionary<string, string>()))
+            .ToList();
+        var results = rows.ToDictionary(
+            r => r.State.AccountId,
+            r => new LoadedAccount(r.State, r.WithState ? r.State.Version : loaded.GetValueOrDefault(r.State.AccountId)?.SnapshotVersion ?? 0),
+            StringComparer.Ordinal);
+        var next = batch.GroupBy(m => m.TopicPartition).Select(g => new TopicPartitionOffset(g.Key, g.Max(m => m.Offset.Value) + 1)).ToList();
 
-        await PublishRaisedAsync(session, tx, outcomes, states, ct);
-        foreach (var d in outcomes)
-        {
-            await PublishPromptChangesAsync(session, tx, d.Input, d.Events, d.Before, ct);
-        }
+        var previous = ahead.Count > 0 ? ahead[^1].Durable : Task.CompletedTask;
+        var unsettled = new Unsettled(results, fresh.Where(i => i.SignalId is not null).Select(i => i.SignalId!.Value).ToHashSet(), Delta(team, teamAfter));
+        unsettled.Durable = WriteAfterAsync(previous, unsettled, accountIds, appends, outcomes, raised, rows, board.Concat(unreadable).ToList(), next, ct);
+        _unsettled.Add(unsettled);
+        return unsettled.Durable;
+    }
 
-        var now = time.GetUtcNow();
-        var changed = decided.Keys.Select(id => states[id]).ToList();
-        var rows = changed.AsParallel().AsOrdered().Select(s => accountRows.Row(s, AccountProjection.SnapshotDue(s, loaded.GetValueOrDefault(s.AccountId)?.SnapshotVersion ?? 0), now)).ToList();
-        await accounts.SaveAsync(tx, rows, ct);
-        foreach (var row in rows.Where(r => BoardCards.Moved(loadedCards.GetValueOrDefault(r.State.AccountId), r.Card)))
+    /// <summary>
+    /// Writes the batch in one store session once the batch before is durable (its rows, prompts and stream versions
+    /// are what this one builds on; and the two would otherwise wait on each other's stream locks), then lets the hot
+    /// cache and the team directory take its results. Fails, writing nothing, when the batch before failed.
+    /// </summary>
+    private async Task WriteAfterAsync(
+        Task previous,
+        Unsettled batch,
+        List<string> accountIds,
+        List<(string StreamId, long From, List<RawNewEvent> Events)> appends,
+        Decision[] outcomes,
+        List<PromptMessage> raised,
+        List<AccountRow> rows,
+        List<OutboxMessage> messages,
+        List<TopicPartitionOffset> next,
+        CancellationToken ct)
+    {
+        await previous;
+        await using (var session = await store.BeginSessionAsync(accountIds.Select(JourneyEventTypes.StreamId), ct))
         {
-            session.Enqueue(new OutboxMessage(Contracts.Topics.Board, row.State.AccountId, ContractJson.Serialize(row.Card), new Dictionary<string, string>()));
-        }
+            var tx = await session.TransactionAsync(ct);
+            foreach (var (streamId, from, events) in appends)
+            {
+                session.AppendRaw(streamId, from, events);
+                DemandMetrics.EventsAppended.Add(events.Count);
+            }
 
-        foreach (var message in unreadable)
-        {
-            session.Enqueue(message);
-        }
+            foreach (var message in await prompts.AddAsync(tx, raised, ct))
+            {
+                session.Enqueue(PromptMessages.Raised(message));
+            }
 
-        session.StoreOffsets(GroupId, batch.GroupBy(m => m.TopicPartition).Select(g => new TopicPartitionOffset(g.Key, g.Max(m => m.Offset.Value) + 1)));
-        await session.CommitAsync(ct);
+            foreach (var d in outcomes)
+            {
+                await PublishPromptChangesAsync(session, tx, d.Input, d.Events, d.Before, ct);
+            }
+
+            await accounts.SaveAsync(tx, rows, ct);
+            foreach (var message in messages)
+            {
+                session.Enqueue(message);
+            }
+
+            session.StoreOffsets(GroupId, next);
+            await session.CommitAsync(ct);
+        }
 
         // Only what is committed becomes hot state; a failed batch leaves the cache as it was before it.
-        hot.Put(rows.Select(r => new LoadedAccount(r.State, r.WithState ? r.State.Version : loaded.GetValueOrDefault(r.State.AccountId)?.SnapshotVersion ?? 0)));
-        teams.Remember(team);
+        hot.Put(batch.States.Values);
+        // The load as of this commit: read afresh when due (no later batch has committed yet: each waits for this
+        // task), else the directory's plus this batch's own changes.
+        var refreshed = teams.Stale ? await teams.LoadAsync(playbook.TopAccounts.RevenueTopShare, ct) : ((Domain.Model.Team, decimal?)?)null;
+        lock (_teamGate)
+        {
+            if (refreshed is { } r)
+            {
+                teams.Refreshed(r.Item1, r.Item2);
+            }
+            else
+            {
+                teams.Remember(Apply(teams.Cached.Team, batch.LoadDelta));
+            }
+
+            batch.Folded = true;
+        }
+    }
+
+    /// <summary>
+    /// The sellers' load to decide with: the directory's (refreshed when due) when no batch is pending; else the
+    /// directory's as of the last commit plus what the pending batches changed.
+    /// </summary>
+    private async Task<(Domain.Model.Team Team, decimal? TopRevenue)> TeamAsync(List<Unsettled> ahead, CancellationToken ct)
+    {
+        if (ahead.Count == 0)
+        {
+            return await teams.CurrentAsync(playbook.TopAccounts.RevenueTopShare, ct);
+        }
+
+        lock (_teamGate)
+        {
+            var (team, top) = teams.Cached;
+            foreach (var u in ahead.Where(u => !u.Folded))
+            {
+                team = Apply(team, u.LoadDelta);
+            }
+
+            return (team, top);
+        }
+    }
+
+    /// <summary>What a batch changed in each seller's load.</summary>
+    private static Dictionary<string, int> Delta(Domain.Model.Team before, Domain.Model.Team after) =>
+        before.Load.Keys.Union(after.Load.Keys)
+            .Select(id => (Id: id, Change: after.LoadOf(id) - before.LoadOf(id)))
+            .Where(c => c.Change != 0)
+            .ToDictionary(c => c.Id, c => c.Change, StringComparer.Ordinal);
+
+    private static Domain.Model.Team Apply(Domain.Model.Team team, Dictionary<string, int> delta)
+    {
+        foreach (var (sellerId, change) in delta)
+        {
+            team = team.WithLoad(sellerId, change);
+        }
+
+        return team;
     }
 
     /// <summary>
@@ -216,13 +332,18 @@ public sealed class JourneyConsumer(
         return new Decision(input, state, events, after);
     }
 
-    private async Task<Dictionary<string, LoadedAccount>> LoadAsync(Npgsql.NpgsqlTransaction tx, IReadOnlyList<string> accountIds, CancellationToken ct)
+    /// <summary>The accounts' states: as the pending batches left them, else hot, else from the store.</summary>
+    private async Task<Dictionary<string, LoadedAccount>> LoadAsync(List<Unsettled> ahead, IReadOnlyList<string> accountIds, CancellationToken ct)
     {
         var states = new Dictionary<string, LoadedAccount>(StringComparer.Ordinal);
         var cold = new List<string>();
         foreach (var id in accountIds)
         {
-            if (hot.TryGet(id, out var state))
+            if (ahead.FindLast(u => u.States.ContainsKey(id)) is { } pending)
+            {
+                states[id] = pending.States[id];
+            }
+            else if (hot.TryGet(id, out var state))
             {
                 states[id] = state;
             }
@@ -232,16 +353,21 @@ public sealed class JourneyConsumer(
             }
         }
 
-        foreach (var (id, state) in await accounts.LoadAsync(tx.Connection!, tx, cold, ct))
+        if (cold.Count > 0)
         {
-            states[id] = state;
+            // Outside the batch's transaction: this instance is the accounts' only writer, and the batches ahead did not touch these.
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            foreach (var (id, state) in await accounts.LoadAsync(connection, null, cold, ct))
+            {
+                states[id] = state;
+            }
         }
 
         return states;
     }
 
-    /// <summary>The batch's new prompts: one insert for all of them, then one outbox message each.</summary>
-    private async Task PublishRaisedAsync(EventSession session, Npgsql.NpgsqlTransaction tx, IEnumerable<Decision> outcomes, Dictionary<string, AccountJourney> states, CancellationToken ct)
+    /// <summary>The batch's new prompts, as the read model and the Hub get them.</summary>
+    private List<PromptMessage> Raised(IEnumerable<Decision> outcomes, Dictionary<string, AccountJourney> states)
     {
         var raised = new List<PromptMessage>();
         foreach (var prompt in outcomes.SelectMany(o => o.Events).OfType<PromptRaised>())
@@ -254,10 +380,7 @@ public sealed class JourneyConsumer(
             DemandMetrics.PromptsRaised.Add(1, new KeyValuePair<string, object?>("action", prompt.Action));
         }
 
-        foreach (var message in await prompts.AddAsync(tx, raised, ct))
-        {
-            session.Enqueue(PromptMessages.Raised(message));
-        }
+        return raised;
     }
 
     /// <summary>Writes the prompts read model for each change to a prompt and queues the update the Hub pushes (or the refusal it answers).</summary>
@@ -314,6 +437,22 @@ public sealed class JourneyConsumer(
 
     /// <summary>An input, the account's state before it, the events decided and the state after them.</summary>
     private sealed record Decision(JourneyInput Input, AccountJourney Before, IReadOnlyList<JourneyEvent> Events, AccountJourney After);
+
+    /// <summary>A batch started and not yet durable: its resulting accounts, the signals it recorded and its change to the sellers' load.</summary>
+    private sealed class Unsettled(Dictionary<string, LoadedAccount> states, HashSet<Guid> signalIds, Dictionary<string, int> loadDelta)
+    {
+        public Dictionary<string, LoadedAccount> States { get; } = states;
+
+        public HashSet<Guid> SignalIds { get; } = signalIds;
+
+        public Dictionary<string, int> LoadDelta { get; } = loadDelta;
+
+        /// <summary>Completes once the batch is committed and its results are in the hot cache and the team directory.</summary>
+        public Task Durable { get; set; } = Task.CompletedTask;
+
+        /// <summary>Set (under the team gate) once the team directory's load includes this batch's.</summary>
+        public bool Folded { get; set; }
+    }
 
     /// <summary>The original bytes, key and headers, plus the reason and where it came from, as every dead letter carries.</summary>
     private static OutboxMessage DeadLetter(ConsumeResult<string, byte[]> message, string reason)
