@@ -322,13 +322,7 @@ public sealed class JourneyConsumer(
     private Decision DecideOne(JourneyInput input, AccountJourney state, Domain.Model.Team team, TransitionModel model, decimal? topRevenue)
     {
         var context = new JourneyContext(directory.Profile(input.Command.AccountId), playbook, team, model, topRevenue, time);
-        var events = JourneyDecider.Decide(input.Command, state, context);
-        var after = state;
-        foreach (var e in events)
-        {
-            after = JourneyDecider.Evolve(after, e);
-        }
-
+        var (events, after) = JourneyDecider.DecideAndEvolve(input.Command, state, context);
         return new Decision(input, state, events, after);
     }
 
