@@ -153,8 +153,8 @@ public sealed class JourneyConsumer(
 
     /// <summary>
     /// Writes the batch in one store session once the batch before is durable (its rows, prompts and stream versions
-    /// are what this one builds on; and the two would otherwise wait on each other's stream locks), then lets the hot
-    /// cache and the team directory take its results. Fails, writing nothing, when the batch before failed.
+    /// are what this one builds on, and opened earlier this session would only wait on its stream locks), then lets the
+    /// hot cache and the team directory take its results. Fails, writing nothing, when the batch before failed.
     /// </summary>
     private async Task WriteAfterAsync(
         Task previous,
