@@ -44,9 +44,26 @@ public sealed class BenchCluster : IAsyncDisposable
     /// <summary>Publishes the messages as fast as the broker takes them, then waits until all are delivered.</summary>
     public void ProduceAll(IEnumerable<(string Topic, string Key, byte[] Value)> messages)
     {
+        using var producer = Producer();
+        ProduceAll(producer, messages);
+    }
+
+    /// <summary>
+    /// A producer for repeated <see cref="ProduceAll(IProducer{string, byte[]}, IEnumerable{ValueTuple{string, string, byte[]}})"/>
+    /// calls: a new one first waits about a second for the broker (its connection and metadata) before it delivers anything.
+    /// </summary>
+    public IProducer<string, byte[]> Producer()
+    {
         var config = new ProducerConfig { BootstrapServers = Kafka.BootstrapServers, LingerMs = 20, BatchSize = 1_000_000 };
         MockCluster.Configure(config);
-        using var producer = new ProducerBuilder<string, byte[]>(config).Build();
+        return new ProducerBuilder<string, byte[]>(config).Build();
+    }
+
+    /// <summary>Publishes the messages with this producer as fast as the broker takes them, then waits until all are delivered.</summary>
+    public static void ProduceAll(IProducer<string, byte[]> producer, IEnumerable<(string Topic, string Key, byte[] Value)> messages)
+    {
+        ArgumentNullException.ThrowIfNull(producer);
+        ArgumentNullException.ThrowIfNull(messages);
         foreach (var (topic, key, value) in messages)
         {
             while (true)

@@ -7,15 +7,34 @@ namespace DemandCenter.Journey.Domain;
 /// <summary>Decide and Evolve: pure functions over the closed command and event hierarchies.</summary>
 public static class JourneyDecider
 {
-    public static IReadOnlyList<JourneyEvent> Decide(JourneyCommand command, AccountJourney state, JourneyContext ctx)
+    public static IReadOnlyList<JourneyEvent> Decide(JourneyCommand command, AccountJourney state, JourneyContext ctx) =>
+        Decided(command, state, ctx).Events;
+
+    /// <summary>
+    /// <see cref="Decide"/>, with the state after the events: deciding a signal folds most of its events already (the
+    /// focus and the rules read the state they make), so only the rest are evolved here rather than all again.
+    /// </summary>
+    public static (IReadOnlyList<JourneyEvent> Events, AccountJourney After) DecideAndEvolve(JourneyCommand command, AccountJourney state, JourneyContext ctx)
+    {
+        var (events, folded, after) = Decided(command, state, ctx);
+        for (var i = folded; i < events.Count; i++)
+        {
+            after = Evolve(after, events[i]);
+        }
+
+        return (events, after);
+    }
+
+    /// <summary>The events, and the state after the first <c>Folded</c> of them.</summary>
+    private static (IReadOnlyList<JourneyEvent> Events, int Folded, AccountJourney After) Decided(JourneyCommand command, AccountJourney state, JourneyContext ctx)
     {
         var now = ctx.Time.GetUtcNow();
         return command switch
         {
             RecordSignal signal => DecideSignal(signal, state, ctx, now),
-            ActOnPrompt act => DecideAction(act, state, ctx, now),
-            ReassignPrompt move => DecideReassignPrompt(move, state, ctx, now),
-            ReassignAccount move => DecideReassignAccount(move, state, ctx, now),
+            ActOnPrompt act => (DecideAction(act, state, ctx, now), 0, state),
+            ReassignPrompt move => (DecideReassignPrompt(move, state, ctx, now), 0, state),
+            ReassignAccount move => (DecideReassignAccount(move, state, ctx, now), 0, state),
             Tick tick => DecideTick(tick, state, ctx, now),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown command."),
         };
@@ -138,7 +157,7 @@ public static class JourneyDecider
 
     private static DateTimeOffset? Later(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
 
-    private static List<JourneyEvent> DecideSignal(RecordSignal cmd, AccountJourney state, JourneyContext ctx, DateTimeOffset now)
+    private static (List<JourneyEvent> Events, int Folded, AccountJourney After) DecideSignal(RecordSignal cmd, AccountJourney state, JourneyContext ctx, DateTimeOffset now)
     {
         var keys = SignalKeys.Of(cmd);
         var events = new List<JourneyEvent>
@@ -185,14 +204,15 @@ public static class JourneyDecider
         // Late-attributed history informs the journey but prompts no one: it is not news.
         if (cmd.LateAttributed)
         {
-            return events;
+            return (events, events.Count, after);
         }
 
         var grew = events.OfType<BuyingGroupMemberJoined>().Any(j => j.Evidence.Count > 0);
         var triggers = keys.Concat(grew ? [SignalKeys.NewMember] : []).ToHashSet(StringComparer.Ordinal);
         var trigger = after.Recent.LastOrDefault(r => r.SignalId == cmd.SignalId);
+        var folded = events.Count;
         events.AddRange(Outreach(after, ctx, triggers, trigger, cmd.SignalId, now));
-        return events;
+        return (events, folded, after);
     }
 
     /// <summary>Fires the rules for the triggers and turns each firing into a routed prompt, or automated nurture for a transactional journey.</summary>
@@ -304,7 +324,7 @@ public static class JourneyDecider
         return events;
     }
 
-    private static List<JourneyEvent> DecideTick(Tick cmd, AccountJourney state, JourneyContext ctx, DateTimeOffset now)
+    private static (List<JourneyEvent> Events, int Folded, AccountJourney After) DecideTick(Tick cmd, AccountJourney state, JourneyContext ctx, DateTimeOffset now)
     {
         var events = new List<JourneyEvent>();
         var profile = ctx.Directory.With(state.Overrides);
@@ -332,8 +352,9 @@ public static class JourneyDecider
         }
 
         var after = events.Aggregate(state, Evolve);
+        var folded = events.Count;
         events.AddRange(Outreach(after, ctx with { Team = team }, [SignalKeys.Tick], null, cmd.CommandId, now));
-        return events;
+        return (events, folded, after);
     }
 
     /// <summary>

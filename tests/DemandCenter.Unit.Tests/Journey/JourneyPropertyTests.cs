@@ -136,6 +136,34 @@ public sealed class JourneyPropertyTests
     }
 
     [Fact]
+    public void Given_any_journey_When_deciding_and_evolving_at_once_Then_the_events_and_state_equal_deciding_then_folding()
+    {
+        Check(journey =>
+        {
+            var (first, commands) = Run(journey);
+            var again = new JourneyScenario { Directory = first.Directory };
+            var clock = new FixedTime(Start);
+            var state = AccountJourney.Empty(AccountId);
+            foreach (var (command, step) in commands.Zip(journey.Steps))
+            {
+                clock.Advance(TimeSpan.FromMinutes(step.Minutes));
+                var context = again.Context with { Time = clock };
+                var (events, after) = JourneyDecider.DecideAndEvolve(command, state, context);
+                var decided = JourneyDecider.Decide(command, state, context);
+                var folded = decided.Aggregate(state, JourneyDecider.Evolve);
+                if (!events.Select(e => e.EventId).SequenceEqual(decided.Select(e => e.EventId)) || after.Version != folded.Version || Json(after) != Json(folded))
+                {
+                    return false;
+                }
+
+                state = after;
+            }
+
+            return Json(state) == Json(first.State);
+        }, tests: 80);
+    }
+
+    [Fact]
     public void Given_any_journey_Then_no_account_ever_has_two_active_prompts_for_one_action()
     {
         Check(journey =>

@@ -112,12 +112,7 @@ public sealed class EventSession : IAsyncDisposable
 
     public void Append(string streamId, long expectedVersion, IEnumerable<NewEvent> events)
     {
-        var raw = events.Select(e =>
-        {
-            var (type, json) = _serializer.Serialize(e.Data);
-            return new RawNewEvent(e.EventId, type, System.Text.Encoding.UTF8.GetString(json), e.Metadata is null ? null : JsonSerializer.Serialize(e.Metadata, Contracts.ContractJson.Options));
-        });
-        AppendRaw(streamId, expectedVersion, raw);
+        AppendRaw(streamId, expectedVersion, events.Select(_serializer.ToRaw));
     }
 
     public void AppendRaw(string streamId, long expectedVersion, IEnumerable<RawNewEvent> events)

@@ -30,6 +30,19 @@ public sealed class PersonalDataProtector(NpgsqlDataSource dataSource, EventStor
 
     public JsonObject Protect(string subjectValue, string plaintext)
     {
+        var (subject, sealedText) = Seal(subjectValue, plaintext);
+        return new JsonObject { ["pii"] = subject, ["c"] = sealedText };
+    }
+
+    /// <summary><see cref="Protect"/> as the object's UTF-8 JSON, to splice into a serialized event (hex and base64 need no escaping).</summary>
+    public byte[] ProtectUtf8(string subjectValue, string plaintext)
+    {
+        var (subject, sealedText) = Seal(subjectValue, plaintext);
+        return Encoding.UTF8.GetBytes("{\"pii\":\"" + subject + "\",\"c\":\"" + sealedText + "\"}");
+    }
+
+    private (string Subject, string Sealed) Seal(string subjectValue, string plaintext)
+    {
         var subject = SubjectOf(subjectValue);
         var key = Key(subject, create: true)!;
         var plain = Encoding.UTF8.GetBytes(plaintext);
@@ -41,7 +54,7 @@ public sealed class PersonalDataProtector(NpgsqlDataSource dataSource, EventStor
             aes.Encrypt(nonce, plain, sealedBytes.AsSpan(NonceSize, plain.Length), sealedBytes.AsSpan(NonceSize + plain.Length), Encoding.ASCII.GetBytes(subject));
         }
 
-        return new JsonObject { ["pii"] = subject, ["c"] = Convert.ToBase64String(sealedBytes) };
+        return (subject, Convert.ToBase64String(sealedBytes));
     }
 
     /// <summary>The plaintext, or <see cref="Erased"/> once the subject's key is gone.</summary>
@@ -98,7 +111,8 @@ public sealed class PersonalDataProtector(NpgsqlDataSource dataSource, EventStor
     public async Task PrepareAsync(IEnumerable<string> subjectValues, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var missing = subjectValues.Select(SubjectOf).Distinct(StringComparer.Ordinal)
+        // Distinct values first: a batch names the same contacts many times, and each subject costs an HMAC.
+        var missing = subjectValues.Distinct(StringComparer.Ordinal).Select(SubjectOf).Distinct(StringComparer.Ordinal)
             .Where(s => !_keys.TryGetValue(s, out var cached) || cached.Key is null || now - cached.At >= options.Value.PersonalKeyCacheTtl)
             .ToArray();
         if (missing.Length == 0)

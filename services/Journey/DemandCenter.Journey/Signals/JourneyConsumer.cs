@@ -21,10 +21,16 @@ namespace DemandCenter.Journey.Signals;
 /// models, the outbox rows (prompts, prompt updates, board cards) and the consumed offsets: a crash anywhere leaves
 /// either all of a batch or none of it, and a restart resumes from the stored offsets. Both topics are keyed by
 /// account and have the same partitions, so one instance owns all input for an account and keeps it hot in memory.
+/// <para>
+/// A batch is decided (and its events serialized) while the one before is written and committed: the later batch
+/// starts from the earlier one's resulting account states and sellers' load, held in memory until that commits, and
+/// writes only after it. The hot cache takes only committed states; a failure redoes every batch not yet durable.
+/// </para>
 /// </summary>
 public sealed class JourneyConsumer(
     KafkaClients clients,
     EventStore.EventStore store,
+    Npgsql.NpgsqlDataSource dataSource,
     ConsumerOffsets offsets,
     AccountProjection accounts,
     AccountRows accountRows,
@@ -40,6 +46,12 @@ public sealed class JourneyConsumer(
 {
     private readonly ModelSettings _settings = ModelSettings.Of(playbook);
 
+    /// <summary>Batches started and not yet durable, oldest first (consume loop only): what they decided counts for the next.</summary>
+    private readonly List<Unsettled> _unsettled = [];
+
+    /// <summary>Guards the team directory's load against a batch's commit folding its own load in while the next batch reads it.</summary>
+    private readonly Lock _teamGate = new();
+
     protected override string GroupId => options.Value.ConsumerGroup;
 
     protected override IReadOnlyCollection<string> Topics => [Contracts.Topics.JourneySignals, Contracts.Topics.JourneyCommands];
@@ -48,6 +60,9 @@ public sealed class JourneyConsumer(
 
     protected override int MaxBatchSize => options.Value.MaxBatchSize;
 
+    /// <summary>Two: one batch is decided and serialized while the one before is written and committed.</summary>
+    protected override int MaxBatchesInFlight => 2;
+
     protected override IReadOnlyDictionary<TopicPartition, long>? LoadStoredOffsets(IReadOnlyCollection<TopicPartition> partitions)
     {
         // Whoever owned these partitions before may have written since our copies were taken.
@@ -55,8 +70,15 @@ public sealed class JourneyConsumer(
         return offsets.Load(GroupId, partitions);
     }
 
-    protected override async Task HandleBatchAsync(IReadOnlyList<ConsumeResult<string, byte[]>> batch, CancellationToken ct)
+    protected override async Task HandleBatchAsync(IReadOnlyList<ConsumeResult<string, byte[]>> batch, CancellationToken ct) =>
+        await await StartBatchAsync(batch, ct);
+
+    protected override async Task<Task> StartBatchAsync(IReadOnlyList<ConsumeResult<string, byte[]>> batch, CancellationToken ct)
     {
+        // Completed ones are committed, or failed (and then this batch fails after them and all are redone).
+        _unsettled.RemoveAll(u => u.Durable.IsCompleted);
+        var ahead = _unsettled.ToList();
+
         var inputs = new List<JourneyInput>(batch.Count);
         var unreadable = new List<OutboxMessage>();
         foreach (var message in batch)
@@ -72,81 +94,250 @@ public sealed class JourneyConsumer(
         }
 
         var accountIds = inputs.Select(i => i.Command.AccountId).Distinct(StringComparer.Ordinal).ToList();
-        await using var session = await store.BeginSessionAsync(accountIds.Select(JourneyEventTypes.StreamId), ct);
-        var tx = await session.TransactionAsync(ct);
         var signalIds = inputs.Where(i => i.SignalId is not null).Select(i => i.SignalId!.Value).ToList();
-        var known = signalIds.Count == 0 ? [] : await session.KnownAsync(signalIds, ct);
+        // The store knows what is committed; the batches ahead hold what is about to be.
+        var known = signalIds.Count == 0 ? [] : await store.KnownAsync(signalIds, ct);
+        known.UnionWith(signalIds.Where(id => ahead.Exists(u => u.SignalIds.Contains(id))));
         // Add also drops repeats within the batch.
         var fresh = inputs.Where(i => i.SignalId is not { } id || known.Add(id)).ToList();
-        var loaded = await LoadAsync(tx, accountIds, ct);
-        var states = loaded.ToDictionary(kv => kv.Key, kv => kv.Value.State, StringComparer.Ordinal);
-        var loadedCards = states.Values.ToDictionary(s => s.AccountId, s => accountRows.Card(s, time.GetUtcNow()), StringComparer.Ordinal);
-        var (team, topRevenue) = await teams.CurrentAsync(playbook.TopAccounts.RevenueTopShare, ct);
+        var loaded = await LoadAsync(ahead, accountIds, ct);
+        var (team, topRevenue) = await TeamAsync(ahead, ct);
         var model = await transitions.CurrentAsync(ct);
+        var (outcomes, teamAfter) = Decide(fresh, loaded, team, model, topRevenue);
 
+        // Each account's events in input order, appended after the version it was loaded at.
         var decided = new Dictionary<string, (long From, List<NewEvent> Events)>(StringComparer.Ordinal);
-        var outcomes = new List<(JourneyInput Input, IReadOnlyList<JourneyEvent> Events, AccountJourney Before)>();
-        foreach (var input in fresh)
+        var states = new Dictionary<string, AccountJourney>(StringComparer.Ordinal);
+        foreach (var d in outcomes)
         {
-            var id = input.Command.AccountId;
-            var state = states.GetValueOrDefault(id) ?? AccountJourney.Empty(id, _settings);
-            var context = new JourneyContext(directory.Profile(id), playbook, team, model, topRevenue, time);
-            var events = JourneyDecider.Decide(input.Command, state, context);
-            team = Load.Apply(team, state, events);
+            var id = d.Input.Command.AccountId;
             if (!decided.TryGetValue(id, out var pending))
             {
-                pending = (state.Version, []);
+                pending = (d.Before.Version, []);
                 decided[id] = pending;
             }
 
-            var metadata = Metadata(input);
-            pending.Events.AddRange(events.Select(e => new NewEvent(e.EventId, e, metadata)));
-            outcomes.Add((input, events, state));
-            states[id] = events.Aggregate(state, JourneyDecider.Evolve);
-        }
-
-        await store.PrepareAsync(decided.Values.SelectMany(d => d.Events), ct);
-        foreach (var (accountId, (from, events)) in decided.Where(d => d.Value.Events.Count > 0))
-        {
-            session.Append(JourneyEventTypes.StreamId(accountId), from, events);
-            DemandMetrics.EventsAppended.Add(events.Count);
-        }
-
-        await PublishRaisedAsync(session, tx, outcomes, states, ct);
-        foreach (var (input, events, before) in outcomes)
-        {
-            await PublishPromptChangesAsync(session, tx, input, events, before, ct);
+            var metadata = Metadata(d.Input);
+            pending.Events.AddRange(d.Events.Select(e => new NewEvent(e.EventId, e, metadata)));
+            states[id] = d.After;
         }
 
         var now = time.GetUtcNow();
-        var changed = decided.Keys.Select(id => states[id]).ToList();
-        var rows = changed.Select(s => accountRows.Row(s, AccountProjection.SnapshotDue(s, loaded.GetValueOrDefault(s.AccountId)?.SnapshotVersion ?? 0), now)).ToList();
-        await accounts.SaveAsync(tx, rows, ct);
-        foreach (var row in rows.Where(r => BoardCards.Moved(loadedCards.GetValueOrDefault(r.State.AccountId), r.Card)))
-        {
-            session.Enqueue(new OutboxMessage(Contracts.Topics.Board, row.State.AccountId, ContractJson.Serialize(row.Card), new Dictionary<string, string>()));
-        }
+        var loadedCards = decided.Keys.Where(loaded.ContainsKey).ToList().AsParallel()
+            .ToDictionary(id => id, id => accountRows.Card(loaded[id].State, now), StringComparer.Ordinal);
 
-        foreach (var message in unreadable)
-        {
-            session.Enqueue(message);
-        }
+        await store.PrepareAsync(decided.Values.SelectMany(d => d.Events), ct);
+        // Serializing and sealing is pure and costs about as much as deciding: spread it over the cores too.
+        var appends = decided.Where(d => d.Value.Events.Count > 0).ToList().AsParallel().AsOrdered()
+            .Select(d => (StreamId: JourneyEventTypes.StreamId(d.Key), d.Value.From, Events: d.Value.Events.Select(store.Serializer.ToRaw).ToList()))
+            .ToList();
+        var raised = Raised(outcomes, states);
+        var rows = decided.Keys.ToList().AsParallel().AsOrdered()
+            .Select(id => accountRows.Row(states[id], AccountProjection.SnapshotDue(states[id], loaded.GetValueOrDefault(id)?.SnapshotVersion ?? 0), now))
+            .ToList();
+        var board = rows.Where(r => BoardCards.Moved(loadedCards.GetValueOrDefault(r.State.AccountId), r.Card))
+            .Select(r => new OutboxMessage(Contracts.Topics.Board, r.State.AccountId, ContractJson.Serialize(r.Card), new Dictionary<string, string>()))
+            .ToList();
+        var results = rows.ToDictionary(
+            r => r.State.AccountId,
+            r => new LoadedAccount(r.State, r.WithState ? r.State.Version : loaded.GetValueOrDefault(r.State.AccountId)?.SnapshotVersion ?? 0),
+            StringComparer.Ordinal);
+        var next = batch.GroupBy(m => m.TopicPartition).Select(g => new TopicPartitionOffset(g.Key, g.Max(m => m.Offset.Value) + 1)).ToList();
 
-        session.StoreOffsets(GroupId, batch.GroupBy(m => m.TopicPartition).Select(g => new TopicPartitionOffset(g.Key, g.Max(m => m.Offset.Value) + 1)));
-        await session.CommitAsync(ct);
-
-        // Only what is committed becomes hot state; a failed batch leaves the cache as it was before it.
-        hot.Put(rows.Select(r => new LoadedAccount(r.State, r.WithState ? r.State.Version : loaded.GetValueOrDefault(r.State.AccountId)?.SnapshotVersion ?? 0)));
-        teams.Remember(team);
+        var previous = ahead.Count > 0 ? ahead[^1].Durable : Task.CompletedTask;
+        var unsettled = new Unsettled(results, fresh.Where(i => i.SignalId is not null).Select(i => i.SignalId!.Value).ToHashSet(), Delta(team, teamAfter));
+        unsettled.Durable = WriteAfterAsync(previous, unsettled, accountIds, appends, outcomes, raised, rows, board.Concat(unreadable).ToList(), next, ct);
+        _unsettled.Add(unsettled);
+        return unsettled.Durable;
     }
 
-    private async Task<Dictionary<string, LoadedAccount>> LoadAsync(Npgsql.NpgsqlTransaction tx, IReadOnlyList<string> accountIds, CancellationToken ct)
+    /// <summary>
+    /// Writes the batch in one store session once the batch before is durable (its rows, prompts and stream versions
+    /// are what this one builds on, and opened earlier this session would only wait on its stream locks), then lets the
+    /// hot cache and the team directory take its results. Fails, writing nothing, when the batch before failed.
+    /// </summary>
+    private async Task WriteAfterAsync(
+        Task previous,
+        Unsettled batch,
+        List<string> accountIds,
+        List<(string StreamId, long From, List<RawNewEvent> Events)> appends,
+        Decision[] outcomes,
+        List<PromptMessage> raised,
+        List<AccountRow> rows,
+        List<OutboxMessage> messages,
+        List<TopicPartitionOffset> next,
+        CancellationToken ct)
+    {
+        await previous;
+        await using (var session = await store.BeginSessionAsync(accountIds.Select(JourneyEventTypes.StreamId), ct))
+        {
+            var tx = await session.TransactionAsync(ct);
+            foreach (var (streamId, from, events) in appends)
+            {
+                session.AppendRaw(streamId, from, events);
+                DemandMetrics.EventsAppended.Add(events.Count);
+            }
+
+            foreach (var message in await prompts.AddAsync(tx, raised, ct))
+            {
+                session.Enqueue(PromptMessages.Raised(message));
+            }
+
+            foreach (var d in outcomes)
+            {
+                await PublishPromptChangesAsync(session, tx, d.Input, d.Events, d.Before, ct);
+            }
+
+            await accounts.SaveAsync(tx, rows, ct);
+            foreach (var message in messages)
+            {
+                session.Enqueue(message);
+            }
+
+            session.StoreOffsets(GroupId, next);
+            await session.CommitAsync(ct);
+        }
+
+        // Only what is committed becomes hot state; a failed batch leaves the cache as it was before it.
+        hot.Put(batch.States.Values);
+        // The load as of this commit: read afresh when due (no later batch has committed yet: each waits for this
+        // task), else the directory's plus this batch's own changes.
+        var refreshed = teams.Stale ? await teams.LoadAsync(playbook.TopAccounts.RevenueTopShare, ct) : ((Domain.Model.Team, decimal?)?)null;
+        lock (_teamGate)
+        {
+            if (refreshed is { } r)
+            {
+                teams.Refreshed(r.Item1, r.Item2);
+            }
+            else
+            {
+                teams.Remember(Apply(teams.Cached.Team, batch.LoadDelta));
+            }
+
+            batch.Folded = true;
+        }
+    }
+
+    /// <summary>
+    /// The sellers' load to decide with: the directory's (refreshed when due) when no batch is pending; else the
+    /// directory's as of the last commit plus what the pending batches changed.
+    /// </summary>
+    private async Task<(Domain.Model.Team Team, decimal? TopRevenue)> TeamAsync(List<Unsettled> ahead, CancellationToken ct)
+    {
+        if (ahead.Count == 0)
+        {
+            return await teams.CurrentAsync(playbook.TopAccounts.RevenueTopShare, ct);
+        }
+
+        lock (_teamGate)
+        {
+            var (team, top) = teams.Cached;
+            foreach (var u in ahead.Where(u => !u.Folded))
+            {
+                team = Apply(team, u.LoadDelta);
+            }
+
+            return (team, top);
+        }
+    }
+
+    /// <summary>What a batch changed in each seller's load.</summary>
+    private static Dictionary<string, int> Delta(Domain.Model.Team before, Domain.Model.Team after) =>
+        before.Load.Keys.Union(after.Load.Keys)
+            .Select(id => (Id: id, Change: after.LoadOf(id) - before.LoadOf(id)))
+            .Where(c => c.Change != 0)
+            .ToDictionary(c => c.Id, c => c.Change, StringComparer.Ordinal);
+
+    private static Domain.Model.Team Apply(Domain.Model.Team team, Dictionary<string, int> delta)
+    {
+        foreach (var (sellerId, change) in delta)
+        {
+            team = team.WithLoad(sellerId, change);
+        }
+
+        return team;
+    }
+
+    /// <summary>
+    /// Decides every input, in input order per account, and threads the sellers' load through the batch in input order,
+    /// exactly as deciding one input after the other would. Accounts are independent but for that load, so each
+    /// account's inputs are first decided on both cores against the load the batch started with. Only a decision that
+    /// routed a prompt (one raised, or a tick's escalation) read the load: walking the batch in order, such a decision is
+    /// taken again when the load has moved since the batch began, and so is every later input of its account (its state
+    /// may then differ).
+    /// </summary>
+    private (Decision[] Decisions, Domain.Model.Team Team) Decide(List<JourneyInput> inputs, Dictionary<string, LoadedAccount> loaded, Domain.Model.Team team, TransitionModel model, decimal? topRevenue)
+    {
+        var decisions = new Decision[inputs.Count];
+        var chains = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            var id = inputs[i].Command.AccountId;
+            if (!chains.TryGetValue(id, out var chain))
+            {
+                chains[id] = chain = [];
+            }
+
+            chain.Add(i);
+        }
+
+        var start = team;
+        // No buffering: a hot account's long chain should not hold back a queue of others behind it on the same core.
+        Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(chains, System.Collections.Concurrent.EnumerablePartitionerOptions.NoBuffering), chain =>
+        {
+            var state = loaded.TryGetValue(chain.Key, out var l) ? l.State : AccountJourney.Empty(chain.Key, _settings);
+            foreach (var i in chain.Value)
+            {
+                decisions[i] = DecideOne(inputs[i], state, start, model, topRevenue);
+                state = decisions[i].After;
+            }
+        });
+
+        var redone = new Dictionary<string, AccountJourney>(StringComparer.Ordinal);
+        for (var i = 0; i < decisions.Length; i++)
+        {
+            var d = decisions[i];
+            var id = d.Input.Command.AccountId;
+            if (redone.TryGetValue(id, out var state))
+            {
+                d = DecideOne(d.Input, state, team, model, topRevenue);
+            }
+            else if (!ReferenceEquals(team, start) && (d.Input.Command is Tick || d.Events.Any(e => e is PromptRaised)))
+            {
+                d = DecideOne(d.Input, d.Before, team, model, topRevenue);
+            }
+
+            if (!ReferenceEquals(d, decisions[i]))
+            {
+                decisions[i] = d;
+                redone[id] = d.After;
+            }
+
+            team = Load.Apply(team, d.Before, d.Events);
+        }
+
+        return (decisions, team);
+    }
+
+    private Decision DecideOne(JourneyInput input, AccountJourney state, Domain.Model.Team team, TransitionModel model, decimal? topRevenue)
+    {
+        var context = new JourneyContext(directory.Profile(input.Command.AccountId), playbook, team, model, topRevenue, time);
+        var (events, after) = JourneyDecider.DecideAndEvolve(input.Command, state, context);
+        return new Decision(input, state, events, after);
+    }
+
+    /// <summary>The accounts' states: as the pending batches left them, else hot, else from the store.</summary>
+    private async Task<Dictionary<string, LoadedAccount>> LoadAsync(List<Unsettled> ahead, IReadOnlyList<string> accountIds, CancellationToken ct)
     {
         var states = new Dictionary<string, LoadedAccount>(StringComparer.Ordinal);
         var cold = new List<string>();
         foreach (var id in accountIds)
         {
-            if (hot.TryGet(id, out var state))
+            if (ahead.FindLast(u => u.States.ContainsKey(id)) is { } pending)
+            {
+                states[id] = pending.States[id];
+            }
+            else if (hot.TryGet(id, out var state))
             {
                 states[id] = state;
             }
@@ -156,16 +347,21 @@ public sealed class JourneyConsumer(
             }
         }
 
-        foreach (var (id, state) in await accounts.LoadAsync(tx.Connection!, tx, cold, ct))
+        if (cold.Count > 0)
         {
-            states[id] = state;
+            // Outside the batch's transaction: this instance is the accounts' only writer, and the batches ahead did not touch these.
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            foreach (var (id, state) in await accounts.LoadAsync(connection, null, cold, ct))
+            {
+                states[id] = state;
+            }
         }
 
         return states;
     }
 
-    /// <summary>The batch's new prompts: one insert for all of them, then one outbox message each.</summary>
-    private async Task PublishRaisedAsync(EventSession session, Npgsql.NpgsqlTransaction tx, IEnumerable<(JourneyInput Input, IReadOnlyList<JourneyEvent> Events, AccountJourney Before)> outcomes, Dictionary<string, AccountJourney> states, CancellationToken ct)
+    /// <summary>The batch's new prompts, as the read model and the Hub get them.</summary>
+    private List<PromptMessage> Raised(IEnumerable<Decision> outcomes, Dictionary<string, AccountJourney> states)
     {
         var raised = new List<PromptMessage>();
         foreach (var prompt in outcomes.SelectMany(o => o.Events).OfType<PromptRaised>())
@@ -178,10 +374,7 @@ public sealed class JourneyConsumer(
             DemandMetrics.PromptsRaised.Add(1, new KeyValuePair<string, object?>("action", prompt.Action));
         }
 
-        foreach (var message in await prompts.AddAsync(tx, raised, ct))
-        {
-            session.Enqueue(PromptMessages.Raised(message));
-        }
+        return raised;
     }
 
     /// <summary>Writes the prompts read model for each change to a prompt and queues the update the Hub pushes (or the refusal it answers).</summary>
@@ -234,6 +427,25 @@ public sealed class JourneyConsumer(
             SourcePartition = input.Message.Partition.Value,
             SourceOffset = input.Message.Offset.Value,
         };
+    }
+
+    /// <summary>An input, the account's state before it, the events decided and the state after them.</summary>
+    private sealed record Decision(JourneyInput Input, AccountJourney Before, IReadOnlyList<JourneyEvent> Events, AccountJourney After);
+
+    /// <summary>A batch started and not yet durable: its resulting accounts, the signals it recorded and its change to the sellers' load.</summary>
+    private sealed class Unsettled(Dictionary<string, LoadedAccount> states, HashSet<Guid> signalIds, Dictionary<string, int> loadDelta)
+    {
+        public Dictionary<string, LoadedAccount> States { get; } = states;
+
+        public HashSet<Guid> SignalIds { get; } = signalIds;
+
+        public Dictionary<string, int> LoadDelta { get; } = loadDelta;
+
+        /// <summary>Completes once the batch is committed and its results are in the hot cache and the team directory.</summary>
+        public Task Durable { get; set; } = Task.CompletedTask;
+
+        /// <summary>Set (under the team gate) once the team directory's load includes this batch's.</summary>
+        public bool Folded { get; set; }
     }
 
     /// <summary>The original bytes, key and headers, plus the reason and where it came from, as every dead letter carries.</summary>

@@ -25,11 +25,25 @@ public sealed class TeamDirectory(NpgsqlDataSource dataSource, EventStoreSchema 
 
     public async Task<(Domain.Model.Team Team, decimal? TopRevenueThreshold)> CurrentAsync(double topShare, CancellationToken ct)
     {
-        if (time.GetUtcNow() - _loadedAt < MaxAge)
+        if (!Stale)
         {
-            return (_team, _topRevenue);
+            return Cached;
         }
 
+        var (team, top) = await LoadAsync(topShare, ct);
+        Refreshed(team, top);
+        return (team, top);
+    }
+
+    /// <summary>Whether the load is older than <see cref="MaxAge"/>.</summary>
+    public bool Stale => time.GetUtcNow() - _loadedAt >= MaxAge;
+
+    /// <summary>The load and threshold as last refreshed or remembered.</summary>
+    public (Domain.Model.Team Team, decimal? TopRevenueThreshold) Cached => (_team, _topRevenue);
+
+    /// <summary>Reads the load (and, when due, the revenue threshold) from the store, without keeping it: see <see cref="Refreshed"/>.</summary>
+    public async Task<(Domain.Model.Team Team, decimal? TopRevenueThreshold)> LoadAsync(double topShare, CancellationToken ct)
+    {
         var load = new Dictionary<string, int>(StringComparer.Ordinal);
         await using (var cmd = dataSource.CreateCommand(
             $"SELECT seller_id, count(*)::int FROM {schema.Schema}.prompts WHERE status IN ('open', 'accepted', 'snoozed') GROUP BY seller_id"))
@@ -41,15 +55,22 @@ public sealed class TeamDirectory(NpgsqlDataSource dataSource, EventStoreSchema 
             }
         }
 
+        var top = _topRevenue;
         if (time.GetUtcNow() - _revenueAt >= RevenueMaxAge)
         {
-            _topRevenue = await TopRevenueAsync(topShare, ct);
+            top = await TopRevenueAsync(topShare, ct);
             _revenueAt = time.GetUtcNow();
         }
 
-        _team = new Domain.Model.Team(Members(roster.CurrentValue), load);
+        return (new Domain.Model.Team(Members(roster.CurrentValue), load), top);
+    }
+
+    /// <summary>Keeps what <see cref="LoadAsync"/> read.</summary>
+    public void Refreshed(Domain.Model.Team team, decimal? topRevenue)
+    {
+        _team = team;
+        _topRevenue = topRevenue;
         _loadedAt = time.GetUtcNow();
-        return (_team, _topRevenue);
     }
 
     /// <summary>Carries a batch's own load changes forward until the next refresh.</summary>
