@@ -200,6 +200,7 @@ public sealed class JourneyConsumer(
 
         // Only what is committed becomes hot state; a failed batch leaves the cache as it was before it.
         hot.Put(batch.States.Values);
+        batch.Release();
         // The load as of this commit: read afresh when due (no later batch has committed yet: each waits for this
         // task), else the directory's plus this batch's own changes.
         var refreshed = teams.Stale ? await teams.LoadAsync(playbook.TopAccounts.RevenueTopShare, ct) : ((Domain.Model.Team, decimal?)?)null;
@@ -333,9 +334,15 @@ public sealed class JourneyConsumer(
         var cold = new List<string>();
         foreach (var id in accountIds)
         {
-            if (ahead.FindLast(u => u.States.ContainsKey(id)) is { } pending)
+            LoadedAccount? pending = null;
+            for (var k = ahead.Count - 1; k >= 0 && pending is null; k--)
             {
-                states[id] = pending.States[id];
+                pending = ahead[k].States.GetValueOrDefault(id);
+            }
+
+            if (pending is not null)
+            {
+                states[id] = pending;
             }
             else if (hot.TryGet(id, out var state))
             {
@@ -435,7 +442,11 @@ public sealed class JourneyConsumer(
     /// <summary>A batch started and not yet durable: its resulting accounts, the signals it recorded and its change to the sellers' load.</summary>
     private sealed class Unsettled(Dictionary<string, LoadedAccount> states, HashSet<Guid> signalIds, Dictionary<string, int> loadDelta)
     {
-        public Dictionary<string, LoadedAccount> States { get; } = states;
+        private static readonly Dictionary<string, LoadedAccount> None = [];
+        private volatile Dictionary<string, LoadedAccount> _states = states;
+
+        /// <summary>Read by the next batch on the consume loop while this one is written; replaced, never changed.</summary>
+        public Dictionary<string, LoadedAccount> States => _states;
 
         public HashSet<Guid> SignalIds { get; } = signalIds;
 
@@ -446,6 +457,9 @@ public sealed class JourneyConsumer(
 
         /// <summary>Set (under the team gate) once the team directory's load includes this batch's.</summary>
         public bool Folded { get; set; }
+
+        /// <summary>Once committed the hot cache holds these states (or, evicted, the store does): a finished batch must not pin them.</summary>
+        public void Release() => _states = None;
     }
 
     /// <summary>The original bytes, key and headers, plus the reason and where it came from, as every dead letter carries.</summary>
