@@ -55,15 +55,18 @@ public sealed class IngestionConsumer(
     {
         var deliveries = new List<Task>(batch.Count);
         var accepted = new List<Intake>(batch.Count);
-        // Evaluation is pure and the costliest step per message: spread it over the cores, keep the batch's order. Only
-        // what the later steps need is kept (not the parsed envelope), so that a batch in flight holds little memory.
-        var evaluated = batch.AsParallel().AsOrdered().Select(message =>
+        // Evaluation is pure and the costliest step per message: spread it over the cores (when there is enough of it to pay
+        // for the hand-off; live traffic makes batches of a few), keep the batch's order. Only what the later steps need is
+        // kept (not the parsed envelope), so that a batch in flight holds little memory.
+        (ConsumeResult<string, byte[]> Message, Intake? Accepted, Rejected? Rejected) Evaluate(ConsumeResult<string, byte[]> message)
         {
             var headers = message.Message.Headers is { Count: > 0 } h ? h.ToText() : NoHeaders; // most messages carry none
             headers.TryGetValue(MessageHeaders.TraceParent, out var parent);
             var result = intake.Evaluate(new InboundMessage(message.Message.Value ?? [], headers, message.Topic));
-            return (Message: message, Accepted: result is Accepted a ? new Intake(a.Signal, a.Data, IdentityResolver.Learn(a.Signal.Type, a.Data), parent) : null, Rejected: result as Rejected);
-        }).ToList();
+            return (message, result is Accepted a ? new Intake(a.Signal, a.Data, IdentityResolver.Learn(a.Signal.Type, a.Data), parent) : null, result as Rejected);
+        }
+
+        var evaluated = batch.Count >= 64 ? batch.AsParallel().AsOrdered().Select(Evaluate).ToList() : batch.Select(Evaluate).ToList();
         foreach (var (message, signal, rejected) in evaluated)
         {
             if (signal is not null)

@@ -46,6 +46,9 @@ public sealed class JourneyConsumer(
 {
     private readonly ModelSettings _settings = ModelSettings.Of(playbook);
 
+    /// <summary>Below this many messages a batch is finished before the next starts, and its work stays on one core.</summary>
+    private const int PipelineFrom = 200;
+
     /// <summary>Batches started and not yet durable, oldest first (consume loop only): what they decided counts for the next.</summary>
     private readonly List<Unsettled> _unsettled = [];
 
@@ -123,18 +126,18 @@ public sealed class JourneyConsumer(
         }
 
         var now = time.GetUtcNow();
-        var loadedCards = decided.Keys.Where(loaded.ContainsKey).ToList().AsParallel()
-            .ToDictionary(id => id, id => accountRows.Card(loaded[id].State, now), StringComparer.Ordinal);
+        var loadedCards = Map(decided.Keys.Where(loaded.ContainsKey).ToList(), id => (Id: id, Card: accountRows.Card(loaded[id].State, now)))
+            .ToDictionary(c => c.Id, c => c.Card, StringComparer.Ordinal);
 
         await store.PrepareAsync(decided.Values.SelectMany(d => d.Events), ct);
         // Serializing and sealing is pure and costs about as much as deciding: spread it over the cores too.
-        var appends = decided.Where(d => d.Value.Events.Count > 0).ToList().AsParallel().AsOrdered()
-            .Select(d => (StreamId: JourneyEventTypes.StreamId(d.Key), d.Value.From, Events: d.Value.Events.Select(store.Serializer.ToRaw).ToList()))
-            .ToList();
+        var appends = Map(
+            decided.Where(d => d.Value.Events.Count > 0).ToList(),
+            d => (StreamId: JourneyEventTypes.StreamId(d.Key), d.Value.From, Events: d.Value.Events.Select(store.Serializer.ToRaw).ToList()));
         var raised = Raised(outcomes, states);
-        var rows = decided.Keys.ToList().AsParallel().AsOrdered()
-            .Select(id => accountRows.Row(states[id], AccountProjection.SnapshotDue(states[id], loaded.GetValueOrDefault(id)?.SnapshotVersion ?? 0), now))
-            .ToList();
+        var rows = Map(
+            decided.Keys.ToList(),
+            id => accountRows.Row(states[id], AccountProjection.SnapshotDue(states[id], loaded.GetValueOrDefault(id)?.SnapshotVersion ?? 0), now));
         var board = rows.Where(r => BoardCards.Moved(loadedCards.GetValueOrDefault(r.State.AccountId), r.Card))
             .Select(r => new OutboxMessage(Contracts.Topics.Board, r.State.AccountId, ContractJson.Serialize(r.Card), new Dictionary<string, string>()))
             .ToList();
@@ -148,8 +151,20 @@ public sealed class JourneyConsumer(
         var unsettled = new Unsettled(results, fresh.Where(i => i.SignalId is not null).Select(i => i.SignalId!.Value).ToHashSet(), Delta(team, teamAfter));
         unsettled.Durable = WriteAfterAsync(previous, unsettled, accountIds, appends, outcomes, raised, rows, board.Concat(unreadable).ToList(), next, ct);
         _unsettled.Add(unsettled);
+        if (batch.Count < PipelineFrom)
+        {
+            // Live traffic: the next batch would only queue behind this one's commit, smaller and so with more commits in
+            // all. Messages arriving meanwhile make one batch instead (the Hub benchmark's p50 went from 36-50 to 68-78 ms
+            // with every batch pipelined).
+            await unsettled.Durable;
+        }
+
         return unsettled.Durable;
     }
+
+    /// <summary>Pure per-item work, spread over the cores when there is enough of it to pay for the hand-off.</summary>
+    private static List<TOut> Map<TIn, TOut>(List<TIn> items, Func<TIn, TOut> map) =>
+        items.Count >= PipelineFrom ? items.AsParallel().AsOrdered().Select(map).ToList() : items.ConvertAll(map.Invoke);
 
     /// <summary>
     /// Writes the batch in one store session once the batch before is durable (its rows, prompts and stream versions
@@ -283,8 +298,7 @@ public sealed class JourneyConsumer(
         }
 
         var start = team;
-        // No buffering: a hot account's long chain should not hold back a queue of others behind it on the same core.
-        Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(chains, System.Collections.Concurrent.EnumerablePartitionerOptions.NoBuffering), chain =>
+        void DecideChain(KeyValuePair<string, List<int>> chain)
         {
             var state = loaded.TryGetValue(chain.Key, out var l) ? l.State : AccountJourney.Empty(chain.Key, _settings);
             foreach (var i in chain.Value)
@@ -292,7 +306,20 @@ public sealed class JourneyConsumer(
                 decisions[i] = DecideOne(inputs[i], state, start, model, topRevenue);
                 state = decisions[i].After;
             }
-        });
+        }
+
+        if (inputs.Count >= PipelineFrom)
+        {
+            // No buffering: a hot account's long chain should not hold back a queue of others behind it on the same core.
+            Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(chains, System.Collections.Concurrent.EnumerablePartitionerOptions.NoBuffering), DecideChain);
+        }
+        else
+        {
+            foreach (var chain in chains)
+            {
+                DecideChain(chain);
+            }
+        }
 
         var redone = new Dictionary<string, AccountJourney>(StringComparer.Ordinal);
         for (var i = 0; i < decisions.Length; i++)
