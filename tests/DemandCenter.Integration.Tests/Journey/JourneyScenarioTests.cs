@@ -118,11 +118,14 @@ public sealed class JourneyScenarioTests(JourneyScenarioHost host) : IClassFixtu
     [Fact]
     public async Task Given_a_journey_that_reached_validation_two_weeks_ago_When_the_clock_ticks_Then_the_owner_gets_a_nudge()
     {
+        // The history arrives now, and the clock ticks every 300 ms: it may see the account between any two of these
+        // signals, and for backdated signals the stall is already real. The reference download comes first, so the
+        // account has reached validation (its furthest job, which never goes back) whenever the clock looks.
         var then = DateTimeOffset.UtcNow.AddDays(-15);
-        await host.SignalAsync(SignalTypes.PageViewed, "hooli.com", Page("gavin@hooli.com", "/pricing"), then);
-        await host.SignalAsync(SignalTypes.PageViewed, "hooli.com", Page("denpok@hooli.com", "/pricing"), then.AddHours(1));
-        await host.SignalAsync(SignalTypes.PageViewed, "hooli.com", Page("gavin@hooli.com", "/customers/northwind"), then.AddHours(2));
-        await host.SignalAsync(SignalTypes.ContentDownloaded, "hooli.com", new { email = "gavin@hooli.com", assetId = "ref-1", category = "customers" }, then.AddHours(3));
+        await host.SignalAsync(SignalTypes.ContentDownloaded, "hooli.com", new { email = "gavin@hooli.com", assetId = "ref-1", category = "customers" }, then);
+        await host.SignalAsync(SignalTypes.PageViewed, "hooli.com", Page("gavin@hooli.com", "/customers/northwind"), then.AddHours(1));
+        await host.SignalAsync(SignalTypes.PageViewed, "hooli.com", Page("gavin@hooli.com", "/pricing"), then.AddHours(2));
+        await host.SignalAsync(SignalTypes.PageViewed, "hooli.com", Page("denpok@hooli.com", "/pricing"), then.AddHours(3));
 
         var nudge = await host.PromptAsync("hooli.com", PromptActions.Email, p => p["reason"]!.GetValue<string>().Contains("no progress", StringComparison.Ordinal));
 
