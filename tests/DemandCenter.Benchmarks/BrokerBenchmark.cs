@@ -34,7 +34,7 @@ public static class BrokerBenchmark
                 withOne.Add(await AcknowledgedAsync(one, lot));
             }
 
-            output.WriteLine($"| {lot:N0} | {Median(withFive):0.0} ms | {Median(withOne):0.0} ms | {Median(withOne) / Median(withFive):0.00} |");
+            output.WriteLine($"| {lot:N0} | {Percentile.Of(withFive, 50):0.0} ms | {Percentile.Of(withOne, 50):0.0} ms | {Percentile.Of(withOne, 50) / Percentile.Of(withFive, 50):0.00} |");
         }
 
         output.WriteLine("| fetch.wait.max.ms | produce -> consume p50 | p90 |");
@@ -42,7 +42,7 @@ public static class BrokerBenchmark
         foreach (var wait in new[] { 500, 5, 1 })
         {
             var latencies = Tail(cluster, one, wait, quick ? 20 : 60);
-            output.WriteLine($"| {wait} | {Percentile(latencies, 50):0.0} ms | {Percentile(latencies, 90):0.0} ms |");
+            output.WriteLine($"| {wait} | {Percentile.Of(latencies, 50):0.0} ms | {Percentile.Of(latencies, 90):0.0} ms |");
         }
     }
 
@@ -95,13 +95,5 @@ public static class BrokerBenchmark
         }
 
         return latencies;
-    }
-
-    private static double Median(List<double> values) => Percentile(values, 50);
-
-    private static double Percentile(List<double> values, double p)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[Math.Min(sorted.Count - 1, (int)(p / 100 * sorted.Count))];
     }
 }

@@ -210,13 +210,7 @@ public static class HubBenchmark
         {
             lock (_fanoutLags)
             {
-                if (_fanoutLags.Count == 0)
-                {
-                    return double.NaN;
-                }
-
-                var sorted = _fanoutLags.Order().ToList();
-                return sorted[Math.Min(sorted.Count - 1, (int)(p / 100 * sorted.Count))];
+                return Percentile.Of(_fanoutLags, p);
             }
         }
 

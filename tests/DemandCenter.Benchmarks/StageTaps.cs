@@ -58,13 +58,7 @@ internal sealed class StageTaps : IDisposable
     {
         lock (_ingestion)
         {
-            if (values.Count == 0)
-            {
-                return double.NaN;
-            }
-
-            var sorted = values.Order().ToList();
-            return sorted[Math.Min(sorted.Count - 1, (int)(p / 100 * sorted.Count))];
+            return Percentile.Of(values, p);
         }
     }
 

@@ -55,11 +55,15 @@ public sealed partial class MockCluster : IDisposable
         ["Demand:Kafka:ConsumerSettings:fetch.wait.max.ms"] = "1",
     };
 
-    /// <summary>The same settings for a producer built directly.</summary>
+    /// <summary>The producer settings of <see cref="ClientConfiguration"/>, for a producer built directly.</summary>
     public static void Configure(Confluent.Kafka.ProducerConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        config.MaxInFlight = 1;
+        const string prefix = "Demand:Kafka:ProducerSettings:";
+        foreach (var (key, value) in ClientConfiguration.Where(s => s.Key.StartsWith(prefix, StringComparison.Ordinal)))
+        {
+            config.Set(key[prefix.Length..], value);
+        }
     }
 
     public void CreateTopic(string name, int partitions, int replicationFactor = 1)

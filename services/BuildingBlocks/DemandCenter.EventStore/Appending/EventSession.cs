@@ -90,26 +90,6 @@ public sealed class EventSession : IAsyncDisposable
         }
     }
 
-    /// <summary>Which of these event ids are already stored.</summary>
-    public async Task<HashSet<Guid>> KnownAsync(IReadOnlyCollection<Guid> eventIds, CancellationToken ct)
-    {
-        var known = new HashSet<Guid>();
-        if (eventIds.Count == 0)
-        {
-            return known;
-        }
-
-        await using var cmd = new NpgsqlCommand($"SELECT event_id FROM {_schema.Schema}.events WHERE event_id = ANY(@ids)", Connection, await TransactionAsync(ct));
-        cmd.Parameters.AddWithValue("ids", eventIds.ToArray());
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            known.Add(reader.GetGuid(0));
-        }
-
-        return known;
-    }
-
     public void Append(string streamId, long expectedVersion, IEnumerable<NewEvent> events)
     {
         AppendRaw(streamId, expectedVersion, events.Select(_serializer.ToRaw));

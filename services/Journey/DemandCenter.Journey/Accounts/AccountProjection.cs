@@ -153,8 +153,8 @@ public sealed class AccountProjection(EventStoreSchema schema, EventSerializer s
             """, tx.Connection, tx);
         cmd.Parameters.AddWithValue("ids", rows.Select(r => r.State.AccountId).ToArray());
         cmd.Parameters.AddWithValue("versions", rows.Select(r => r.State.Version).ToArray());
-        // The JSON is most of the work here, and pure: both cores.
-        var json = rows.AsParallel().AsOrdered().Select(r => (State: r.WithState ? Write(r.State) : null, Card: JsonSerializer.Serialize(r.Card, ContractJson.Options))).ToArray();
+        // The JSON is most of the work here, and pure.
+        var json = Signals.BatchWork.Map(rows, r => (State: r.WithState ? Write(r.State) : null, Card: JsonSerializer.Serialize(r.Card, ContractJson.Options)));
         cmd.Parameters.Add(new NpgsqlParameter("states", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = json.Select(j => j.State).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter("contacts", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => string.Join('\n', r.State.BuyingGroup.Keys)).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter("cards", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = json.Select(j => j.Card).ToArray() });

@@ -46,9 +46,6 @@ public sealed class JourneyConsumer(
 {
     private readonly ModelSettings _settings = ModelSettings.Of(playbook);
 
-    /// <summary>Below this many messages a batch is finished before the next starts, and its work stays on one core.</summary>
-    private const int PipelineFrom = 200;
-
     /// <summary>Batches started and not yet durable, oldest first (consume loop only): what they decided counts for the next.</summary>
     private readonly List<Unsettled> _unsettled = [];
 
@@ -126,16 +123,16 @@ public sealed class JourneyConsumer(
         }
 
         var now = time.GetUtcNow();
-        var loadedCards = Map(decided.Keys.Where(loaded.ContainsKey).ToList(), id => (Id: id, Card: accountRows.Card(loaded[id].State, now)))
+        var loadedCards = BatchWork.Map(decided.Keys.Where(loaded.ContainsKey).ToList(), id => (Id: id, Card: accountRows.Card(loaded[id].State, now)))
             .ToDictionary(c => c.Id, c => c.Card, StringComparer.Ordinal);
 
         await store.PrepareAsync(decided.Values.SelectMany(d => d.Events), ct);
         // Serializing and sealing is pure and costs about as much as deciding: spread it over the cores too.
-        var appends = Map(
+        var appends = BatchWork.Map(
             decided.Where(d => d.Value.Events.Count > 0).ToList(),
             d => (StreamId: JourneyEventTypes.StreamId(d.Key), d.Value.From, Events: d.Value.Events.Select(store.Serializer.ToRaw).ToList()));
         var raised = Raised(outcomes, states);
-        var rows = Map(
+        var rows = BatchWork.Map(
             decided.Keys.ToList(),
             id => accountRows.Row(states[id], AccountProjection.SnapshotDue(states[id], loaded.GetValueOrDefault(id)?.SnapshotVersion ?? 0), now));
         var board = rows.Where(r => BoardCards.Moved(loadedCards.GetValueOrDefault(r.State.AccountId), r.Card))
@@ -151,7 +148,7 @@ public sealed class JourneyConsumer(
         var unsettled = new Unsettled(results, fresh.Where(i => i.SignalId is not null).Select(i => i.SignalId!.Value).ToHashSet(), Delta(team, teamAfter));
         unsettled.Durable = WriteAfterAsync(previous, unsettled, accountIds, appends, outcomes, raised, rows, board.Concat(unreadable).ToList(), next, ct);
         _unsettled.Add(unsettled);
-        if (batch.Count < PipelineFrom)
+        if (batch.Count < BatchWork.LargeFrom)
         {
             // Live traffic: the next batch would only queue behind this one's commit, smaller and so with more commits in
             // all. Messages arriving meanwhile make one batch instead (the Hub benchmark's p50 went from 36-50 to 68-78 ms
@@ -161,10 +158,6 @@ public sealed class JourneyConsumer(
 
         return unsettled.Durable;
     }
-
-    /// <summary>Pure per-item work, spread over the cores when there is enough of it to pay for the hand-off.</summary>
-    private static List<TOut> Map<TIn, TOut>(List<TIn> items, Func<TIn, TOut> map) =>
-        items.Count >= PipelineFrom ? items.AsParallel().AsOrdered().Select(map).ToList() : items.ConvertAll(map.Invoke);
 
     /// <summary>
     /// Writes the batch in one store session once the batch before is durable (its rows, prompts and stream versions
@@ -215,6 +208,12 @@ public sealed class JourneyConsumer(
 
         // Only what is committed becomes hot state; a failed batch leaves the cache as it was before it.
         hot.Put(batch.States.Values);
+        foreach (var prompt in raised)
+        {
+            // Counted once committed: a batch that fails is decided again.
+            DemandMetrics.PromptsRaised.Add(1, new KeyValuePair<string, object?>("action", prompt.Action));
+        }
+
         batch.Release();
         // The load as of this commit: read afresh when due (no later batch has committed yet: each waits for this
         // task), else the directory's plus this batch's own changes.
@@ -308,7 +307,7 @@ public sealed class JourneyConsumer(
             }
         }
 
-        if (inputs.Count >= PipelineFrom)
+        if (inputs.Count >= BatchWork.LargeFrom)
         {
             // No buffering: a hot account's long chain should not hold back a queue of others behind it on the same core.
             Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(chains, System.Collections.Concurrent.EnumerablePartitionerOptions.NoBuffering), DecideChain);
@@ -405,7 +404,6 @@ public sealed class JourneyConsumer(
                 .Select(r => new EvidenceItem(r.SignalId.ToString(), r.Type, r.Channel, r.OccurredAt, $"{Rules.NameOf(r.ContactId)}: {r.Summary ?? r.Type}"))
                 .ToList();
             raised.Add(PromptProjection.Message(prompt, directory.Profile(prompt.AccountId).With(after.Overrides).Name, evidence));
-            DemandMetrics.PromptsRaised.Add(1, new KeyValuePair<string, object?>("action", prompt.Action));
         }
 
         return raised;
