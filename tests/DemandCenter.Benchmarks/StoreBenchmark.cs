@@ -290,7 +290,7 @@ public sealed class StreamCountProjection : IAsyncProjection
 
     public string Table => "bench_stream_counts";
 
-    public bool NeedsData => false;
+    public IReadOnlyCollection<string> DataOf => [];
 
     public string CreateTable(string qualifiedTable) =>
         $"CREATE TABLE IF NOT EXISTS {qualifiedTable} (stream_id text PRIMARY KEY, events bigint NOT NULL)";

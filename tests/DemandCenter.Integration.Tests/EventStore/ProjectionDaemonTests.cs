@@ -12,7 +12,7 @@ public class SeenProjection : IAsyncProjection
 
     public string Table => Name;
 
-    public bool NeedsData => false;
+    public IReadOnlyCollection<string> DataOf => [];
 
     public volatile bool Fail;
 
@@ -95,7 +95,7 @@ public sealed class ProjectionDaemonTests(DemandInfrastructure infra) : IClassFi
         (await infra.ScalarAsync<long>($"SELECT seq FROM {host.Schema}.events WHERE event_id = @id", ("id", fast))).ShouldBeGreaterThan(slowSeq);
 
         var feed = host.Services.GetRequiredService<EventFeed>();
-        var visible = await feed.ReadAfterAsync(0, 0, 100, withData: false, default);
+        var visible = await feed.ReadAfterAsync(0, 0, 100, dataOf: [], default);
         visible.Select(e => e.EventId).ShouldContain(before);
         visible.Select(e => e.EventId).ShouldNotContain(fast, "the feed must hold back events behind an open transaction");
 
@@ -103,6 +103,25 @@ public sealed class ProjectionDaemonTests(DemandInfrastructure infra) : IClassFi
 
         await Wait.UntilAsync(async () => (await SeenAsync(host)).Count == 3, Deadline, "all three events");
         (await SeenAsync(host)).ShouldBe([before, slowId, fast]);
+    }
+
+    [Fact]
+    public async Task The_feed_reads_the_data_of_the_asked_types_only_and_a_projection_opens_them()
+    {
+        await using var host = await StartAsync(infra.ConnectionString);
+        await host.Store.AppendAsync("d", ExpectedVersion.Any, [TestEvents.Thing(7, "seven"), new NewEvent(Guid.NewGuid(), new ContactNoted("kim@acme.com", "asked about SSO", "acme.com"))], default);
+        var feed = host.Services.GetRequiredService<EventFeed>();
+
+        var events = (await feed.ReadAfterAsync(0, 0, 100, dataOf: ["test.thing_happened.v1"], default)).Where(e => e.StreamId == "d").ToList();
+
+        events.Select(e => e.Type).ShouldBe(["test.thing_happened.v1", "test.contact_noted.v1"]);
+        events[1].Json.ShouldBeNull();
+        await using var conn = new NpgsqlConnection(infra.ConnectionString);
+        await conn.OpenAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+        var batch = new ProjectionBatch(tx, "unused", events, host.Services.GetRequiredService<EventSerializer>());
+        batch.Data(events[0]).ShouldBe(new ThingHappened("seven", 7));
+        Should.Throw<InvalidOperationException>(() => batch.Data(events[1])).Message.ShouldContain("test.contact_noted.v1");
     }
 
     [Fact]

@@ -2,7 +2,7 @@ using Npgsql;
 
 namespace DemandCenter.EventStore;
 
-/// <summary>An event as the daemon hands it to projections: metadata always, the JSON only when the projection asks for it.</summary>
+/// <summary>An event as the daemon hands it to projections: metadata always, the JSON only for the types the projection reads.</summary>
 public sealed record RawEvent(long Sequence, ulong TxId, string StreamId, long Version, Guid EventId, string Type, DateTimeOffset RecordedAt, string? Json);
 
 /// <summary>A batch of events to apply inside <see cref="Transaction"/>, which also moves the projection's checkpoint.</summary>
@@ -10,7 +10,7 @@ public sealed record ProjectionBatch(NpgsqlTransaction Transaction, string Table
 {
     /// <summary>The event's data as its current type (upcast, personal fields opened).</summary>
     public object Data(RawEvent e) =>
-        Serializer.Deserialize(e.Type, System.Text.Encoding.UTF8.GetBytes(e.Json ?? throw new InvalidOperationException("This projection did not ask for event data (NeedsData).")));
+        Serializer.Deserialize(e.Type, System.Text.Encoding.UTF8.GetBytes(e.Json ?? throw new InvalidOperationException($"This projection did not ask for the data of {e.Type} events (DataOf).")));
 }
 
 /// <summary>
@@ -25,8 +25,11 @@ public interface IAsyncProjection
     /// <summary>The table it serves reads from (unqualified; the store's schema is added).</summary>
     string Table { get; }
 
-    /// <summary>False when type, stream and time suffice: the daemon then does not read the JSON at all.</summary>
-    bool NeedsData { get; }
+    /// <summary>
+    /// The event types whose JSON it reads; for every other event type, stream and time suffice. The daemon reads no
+    /// other event's JSON (a journey batch's events are mostly signals that a transition count never opens).
+    /// </summary>
+    IReadOnlyCollection<string> DataOf { get; }
 
     /// <summary>DDL creating an empty table of this projection's shape under <paramref name="qualifiedTable"/> (idempotent).</summary>
     string CreateTable(string qualifiedTable);

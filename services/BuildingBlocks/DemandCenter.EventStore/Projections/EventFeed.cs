@@ -12,11 +12,12 @@ namespace DemandCenter.EventStore;
 /// </summary>
 public sealed class EventFeed(NpgsqlDataSource dataSource, EventStoreSchema schema)
 {
-    public async Task<IReadOnlyList<RawEvent>> ReadAfterAsync(ulong txId, long seq, int limit, bool withData, CancellationToken ct)
+    /// <summary>Events after the position, in order, with the JSON of those whose type is in <paramref name="dataOf"/>.</summary>
+    public async Task<IReadOnlyList<RawEvent>> ReadAfterAsync(ulong txId, long seq, int limit, IReadOnlyCollection<string> dataOf, CancellationToken ct)
     {
         await using var cmd = dataSource.CreateCommand(
             $"""
-            SELECT seq, tx_id, stream_id, version, event_id, type, recorded_at, {(withData ? "data::text" : "NULL::text")}
+            SELECT seq, tx_id, stream_id, version, event_id, type, recorded_at, {(dataOf.Count == 0 ? "NULL::text" : "CASE WHEN type = ANY(@types) THEN data::text END")}
             FROM {schema.Schema}.events
             WHERE (tx_id, seq) > (@tx, @seq) AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
             ORDER BY tx_id, seq
@@ -25,6 +26,10 @@ public sealed class EventFeed(NpgsqlDataSource dataSource, EventStoreSchema sche
         cmd.Parameters.Add(new NpgsqlParameter("tx", NpgsqlDbType.Xid8) { Value = txId });
         cmd.Parameters.AddWithValue("seq", seq);
         cmd.Parameters.AddWithValue("limit", limit);
+        if (dataOf.Count > 0)
+        {
+            cmd.Parameters.AddWithValue("types", dataOf.ToArray());
+        }
         var list = new List<RawEvent>(limit);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))

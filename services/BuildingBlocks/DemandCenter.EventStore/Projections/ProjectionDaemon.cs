@@ -90,7 +90,7 @@ public sealed class ProjectionDaemon(
 
         async Task<int> StepAsync()
         {
-            var events = await feed.ReadAfterAsync(position.Tx, position.Seq, RebuildBatchSize, projection.NeedsData, ct);
+            var events = await feed.ReadAfterAsync(position.Tx, position.Seq, RebuildBatchSize, projection.DataOf, ct);
             if (events.Count == 0)
             {
                 return 0;
@@ -197,7 +197,7 @@ public sealed class ProjectionDaemon(
     private async Task<int> ApplyNextAsync(Runner runner, CancellationToken ct)
     {
         var projection = runner.Projection;
-        var events = await feed.ReadAfterAsync(runner.Checkpoint.Tx, runner.Checkpoint.Seq, BatchSize, projection.NeedsData, ct);
+        var events = await feed.ReadAfterAsync(runner.Checkpoint.Tx, runner.Checkpoint.Seq, BatchSize, projection.DataOf, ct);
         if (events.Count == 0)
         {
             return 0;

@@ -13,7 +13,7 @@ public sealed class AccountActivityProjection : IAsyncProjection
 
     public string Table => "account_activity";
 
-    public bool NeedsData => false;
+    public IReadOnlyCollection<string> DataOf => [];
 
     public string CreateTable(string qualifiedTable) => $"""
         CREATE TABLE IF NOT EXISTS {qualifiedTable} (

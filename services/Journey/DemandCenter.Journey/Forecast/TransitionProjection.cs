@@ -14,7 +14,7 @@ public sealed class TransitionProjection : IAsyncProjection
 
     public string Table => "journey_transitions";
 
-    public bool NeedsData => true;
+    public IReadOnlyCollection<string> DataOf { get; } = [JourneyEventTypes.FocusJobChanged, JourneyEventTypes.PromptCompleted];
 
     /// <summary>One table for both kinds of row: kind 'move' (from job -> to job) and 'outcome' (job, action).</summary>
     public string CreateTable(string qualifiedTable) => $"""
@@ -33,7 +33,7 @@ public sealed class TransitionProjection : IAsyncProjection
         var rows = new Dictionary<(string Kind, string A, string B), (int Count, double Days, int Succeeded)>();
         foreach (var e in batch.Events)
         {
-            if (e.Type is not (JourneyEventTypes.FocusJobChanged or JourneyEventTypes.PromptCompleted))
+            if (!DataOf.Contains(e.Type))
             {
                 continue;
             }
