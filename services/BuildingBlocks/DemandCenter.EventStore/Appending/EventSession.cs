@@ -7,9 +7,10 @@ namespace DemandCenter.EventStore;
 
 /// <summary>
 /// One transaction of the store: appends to any number of streams, inline projection writes (through
-/// <see cref="TransactionAsync"/>), outbox messages and consumed Kafka offsets, committed together. Appends are buffered
-/// and written at <see cref="CommitAsync"/> in a fixed number of round trips whatever the batch size (locks and stream
-/// versions in one, events by binary COPY in another; a careful path takes over only when an event id is already stored).
+/// <see cref="TransactionAsync"/>, or buffered with <see cref="Write"/>), outbox messages and consumed Kafka offsets,
+/// committed together. Appends are buffered and written at <see cref="CommitAsync"/> in a fixed number of round trips
+/// whatever the batch size (locks and stream versions in one, events by binary COPY, then the buffered writes, outbox and
+/// offsets in one; a careful path takes over only when an event id is already stored).
 /// A stream's version is its last event's: there is no separate streams table to keep in step.
 /// <para>
 /// The session takes an advisory lock per stream it will write before anything else, so transactions writing the
@@ -25,6 +26,7 @@ public sealed class EventSession : IAsyncDisposable
     private bool _locked;
     private readonly List<(string StreamId, long Expected, List<RawNewEvent> Events)> _appends = [];
     private readonly List<OutboxMessage> _outbox = [];
+    private readonly List<NpgsqlBatchCommand> _writes = [];
     private readonly Dictionary<(string Group, string Topic, int Partition), long> _offsets = [];
     private bool _done;
 
@@ -107,6 +109,13 @@ public sealed class EventSession : IAsyncDisposable
 
     public void Enqueue(OutboxMessage message) => _outbox.Add(message);
 
+    /// <summary>
+    /// An inline projection's write that needs no answer: sent at commit, after the events, in the round trip that also
+    /// writes the outbox and the offsets (a live batch's commit is mostly round trips, each costing a wake-up of both
+    /// processes on a busy machine).
+    /// </summary>
+    public void Write(NpgsqlBatchCommand command) => _writes.Add(command);
+
     /// <summary>Records the next offset to consume for a partition, committed with everything else.</summary>
     public void StoreOffset(string group, string topic, int partition, long nextOffset)
     {
@@ -126,9 +135,7 @@ public sealed class EventSession : IAsyncDisposable
     {
         ObjectDisposedException.ThrowIf(_done, this);
         var (appended, skipped, versions) = await WriteAppendsAsync(ct);
-        await TransactionAsync(ct); // a session with nothing appended still takes its locks before writing
-        await WriteOutboxAsync(ct);
-        await WriteOffsetsAsync(ct);
+        await WriteRestAsync(ct);
         await Transaction.CommitAsync(ct);
         _done = true;
         return new CommitResult(appended, skipped, versions);
@@ -288,41 +295,48 @@ public sealed class EventSession : IAsyncDisposable
         await importer.CompleteAsync(ct);
     }
 
-    private async Task WriteOutboxAsync(CancellationToken ct)
+    /// <summary>
+    /// One round trip: the stream locks when nothing was appended (a session still takes them before writing), the
+    /// buffered writes, the outbox rows with the NOTIFY that wakes the relay, and the offsets.
+    /// </summary>
+    private async Task WriteRestAsync(CancellationToken ct)
     {
-        if (_outbox.Count == 0)
+        await using var batch = new NpgsqlBatch(Connection, Transaction);
+        AddLocks(batch);
+        foreach (var write in _writes)
         {
-            return;
+            batch.BatchCommands.Add(write);
         }
 
-        await using var cmd = new NpgsqlCommand(
-            $"""
-            INSERT INTO {_schema.Schema}.outbox (topic, key, payload, headers) SELECT t, k, p, h::jsonb FROM unnest(@t, @k, @p, @h) AS x(t, k, p, h);
-            SELECT pg_notify('{_schema.OutboxChannel}', '');
-            """, Connection, Transaction);
-        cmd.Parameters.AddWithValue("t", _outbox.Select(m => m.Topic).ToArray());
-        cmd.Parameters.AddWithValue("k", _outbox.Select(m => m.Key).ToArray());
-        cmd.Parameters.AddWithValue("p", _outbox.Select(m => m.Payload).ToArray());
-        cmd.Parameters.AddWithValue("h", _outbox.Select(m => JsonSerializer.Serialize(m.Headers)).ToArray());
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
-
-    private async Task WriteOffsetsAsync(CancellationToken ct)
-    {
-        if (_offsets.Count == 0)
+        var s = _schema.Schema;
+        if (_outbox.Count > 0)
         {
-            return;
+            var outbox = new NpgsqlBatchCommand($"INSERT INTO {s}.outbox (topic, key, payload, headers) SELECT t, k, p, h::jsonb FROM unnest($1, $2, $3, $4) AS x(t, k, p, h)");
+            outbox.Parameters.Add(new NpgsqlParameter { Value = _outbox.Select(m => m.Topic).ToArray() });
+            outbox.Parameters.Add(new NpgsqlParameter { Value = _outbox.Select(m => m.Key).ToArray() });
+            outbox.Parameters.Add(new NpgsqlParameter { Value = _outbox.Select(m => m.Payload).ToArray() });
+            outbox.Parameters.Add(new NpgsqlParameter { Value = _outbox.Select(m => JsonSerializer.Serialize(m.Headers)).ToArray() });
+            batch.BatchCommands.Add(outbox);
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_notify('{_schema.OutboxChannel}', '')"));
         }
 
-        await using var cmd = new NpgsqlCommand(
-            $"""
-            INSERT INTO {_schema.Schema}.consumer_offsets (consumer_group, topic, partition, next_offset) SELECT * FROM unnest(@g, @t, @p, @o)
-            ON CONFLICT (consumer_group, topic, partition) DO UPDATE SET next_offset = GREATEST({_schema.Schema}.consumer_offsets.next_offset, EXCLUDED.next_offset)
-            """, Connection, Transaction);
-        cmd.Parameters.AddWithValue("g", _offsets.Keys.Select(k => k.Group).ToArray());
-        cmd.Parameters.AddWithValue("t", _offsets.Keys.Select(k => k.Topic).ToArray());
-        cmd.Parameters.AddWithValue("p", _offsets.Keys.Select(k => k.Partition).ToArray());
-        cmd.Parameters.AddWithValue("o", _offsets.Values.ToArray());
-        await cmd.ExecuteNonQueryAsync(ct);
+        if (_offsets.Count > 0)
+        {
+            var offsets = new NpgsqlBatchCommand(
+                $"""
+                INSERT INTO {s}.consumer_offsets (consumer_group, topic, partition, next_offset) SELECT * FROM unnest($1, $2, $3, $4)
+                ON CONFLICT (consumer_group, topic, partition) DO UPDATE SET next_offset = GREATEST({s}.consumer_offsets.next_offset, EXCLUDED.next_offset)
+                """);
+            offsets.Parameters.Add(new NpgsqlParameter { Value = _offsets.Keys.Select(k => k.Group).ToArray() });
+            offsets.Parameters.Add(new NpgsqlParameter { Value = _offsets.Keys.Select(k => k.Topic).ToArray() });
+            offsets.Parameters.Add(new NpgsqlParameter { Value = _offsets.Keys.Select(k => k.Partition).ToArray() });
+            offsets.Parameters.Add(new NpgsqlParameter { Value = _offsets.Values.ToArray() });
+            batch.BatchCommands.Add(offsets);
+        }
+
+        if (batch.BatchCommands.Count > 0)
+        {
+            await batch.ExecuteNonQueryAsync(ct);
+        }
     }
 }

@@ -135,32 +135,38 @@ public sealed class AccountProjection(EventStoreSchema schema, EventSerializer s
     /// <summary>One round trip for the whole batch: arrays unnested into an upsert. A row without a new snapshot keeps its old one.</summary>
     public async Task SaveAsync(NpgsqlTransaction tx, IReadOnlyCollection<AccountRow> rows, CancellationToken ct)
     {
-        if (rows.Count == 0)
+        if (rows.Count > 0)
         {
-            return;
+            await using var batch = new NpgsqlBatch(tx.Connection, tx) { BatchCommands = { SaveCommand(rows) } };
+            await batch.ExecuteNonQueryAsync(ct);
         }
+    }
 
-        await using var cmd = new NpgsqlCommand(
+    /// <summary>The upsert of <see cref="SaveAsync"/> as a command, for a session to send with its other writes.</summary>
+    public NpgsqlBatchCommand SaveCommand(IReadOnlyCollection<AccountRow> rows)
+    {
+        var s = schema.Schema;
+        var cmd = new NpgsqlBatchCommand(
             $"""
-            INSERT INTO {schema.Schema}.account_journeys (account_id, version, state, state_version, contacts, card, focus_job, next_check_at, annual_revenue)
-            SELECT id, v, s::jsonb, CASE WHEN s IS NULL THEN 0 ELSE v END, string_to_array(c, E'\n'), card::jsonb, f, n, r
-            FROM unnest(@ids, @versions, @states, @contacts, @cards, @focus, @next, @revenue) AS x(id, v, s, c, card, f, n, r)
+            INSERT INTO {s}.account_journeys (account_id, version, state, state_version, contacts, card, focus_job, next_check_at, annual_revenue)
+            SELECT id, v, st::jsonb, CASE WHEN st IS NULL THEN 0 ELSE v END, string_to_array(c, E'\n'), card::jsonb, f, n, r
+            FROM unnest($1, $2, $3, $4, $5, $6, $7, $8) AS x(id, v, st, c, card, f, n, r)
             ON CONFLICT (account_id) DO UPDATE SET version = EXCLUDED.version,
-                state = coalesce(EXCLUDED.state, {schema.Schema}.account_journeys.state),
-                state_version = CASE WHEN EXCLUDED.state IS NULL THEN {schema.Schema}.account_journeys.state_version ELSE EXCLUDED.state_version END,
+                state = coalesce(EXCLUDED.state, {s}.account_journeys.state),
+                state_version = CASE WHEN EXCLUDED.state IS NULL THEN {s}.account_journeys.state_version ELSE EXCLUDED.state_version END,
                 contacts = EXCLUDED.contacts, card = EXCLUDED.card, focus_job = EXCLUDED.focus_job,
                 next_check_at = EXCLUDED.next_check_at, annual_revenue = EXCLUDED.annual_revenue, updated_at = now()
-            """, tx.Connection, tx);
-        cmd.Parameters.AddWithValue("ids", rows.Select(r => r.State.AccountId).ToArray());
-        cmd.Parameters.AddWithValue("versions", rows.Select(r => r.State.Version).ToArray());
+            """);
         // The JSON is most of the work here, and pure.
         var json = Signals.BatchWork.Map(rows, r => (State: r.WithState ? Write(r.State) : null, Card: JsonSerializer.Serialize(r.Card, ContractJson.Options)));
-        cmd.Parameters.Add(new NpgsqlParameter("states", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = json.Select(j => j.State).ToArray() });
-        cmd.Parameters.Add(new NpgsqlParameter("contacts", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => string.Join('\n', r.State.BuyingGroup.Keys)).ToArray() });
-        cmd.Parameters.Add(new NpgsqlParameter("cards", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = json.Select(j => j.Card).ToArray() });
-        cmd.Parameters.Add(new NpgsqlParameter("focus", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => r.State.FocusJob).ToArray() });
-        cmd.Parameters.Add(new NpgsqlParameter("next", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = rows.Select(r => r.NextCheckAt).ToArray() });
-        cmd.Parameters.Add(new NpgsqlParameter("revenue", NpgsqlDbType.Array | NpgsqlDbType.Numeric) { Value = rows.Select(r => r.AnnualRevenue).ToArray() });
-        await cmd.ExecuteNonQueryAsync(ct);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.State.AccountId).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.State.Version).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = json.Select(j => j.State).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = rows.Select(r => string.Join('\n', r.State.BuyingGroup.Keys)).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = json.Select(j => j.Card).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = rows.Select(r => r.State.FocusJob).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, Value = rows.Select(r => r.NextCheckAt).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Numeric, Value = rows.Select(r => r.AnnualRevenue).ToArray() });
+        return cmd;
     }
 }

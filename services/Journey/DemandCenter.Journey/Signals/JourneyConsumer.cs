@@ -179,24 +179,35 @@ public sealed class JourneyConsumer(
         await previous;
         await using (var session = await store.BeginSessionAsync(accountIds.Select(JourneyEventTypes.StreamId), ct))
         {
-            var tx = await session.TransactionAsync(ct);
             foreach (var (streamId, from, events) in appends)
             {
                 session.AppendRaw(streamId, from, events);
                 DemandMetrics.EventsAppended.Add(events.Count);
             }
 
-            foreach (var message in await prompts.AddAsync(tx, raised, ct))
+            // Prompts need the session's transaction (their sequences go into the messages); most live batches raise or
+            // change none and so write everything in the commit's round trips.
+            var changes = outcomes.SelectMany(d => d.Events.Select(e => (d.Input, Event: e, Change: PromptChanges.Of(e, d.Before))))
+                .Where(c => c.Change is not null)
+                .ToList();
+            if (raised.Count > 0 || changes.Count > 0)
             {
-                session.Enqueue(PromptMessages.Raised(message));
+                var tx = await session.TransactionAsync(ct);
+                foreach (var message in await prompts.AddAsync(tx, raised, ct))
+                {
+                    session.Enqueue(PromptMessages.Raised(message));
+                }
+
+                foreach (var (input, e, change) in changes)
+                {
+                    await PublishPromptChangeAsync(session, tx, input, e, change!, ct);
+                }
             }
 
-            foreach (var d in outcomes)
+            if (rows.Count > 0)
             {
-                await PublishPromptChangesAsync(session, tx, d.Input, d.Events, d.Before, ct);
+                session.Write(accounts.SaveCommand(rows));
             }
-
-            await accounts.SaveAsync(tx, rows, ct);
             foreach (var message in messages)
             {
                 session.Enqueue(message);
@@ -409,41 +420,32 @@ public sealed class JourneyConsumer(
         return raised;
     }
 
-    /// <summary>Writes the prompts read model for each change to a prompt and queues the update the Hub pushes (or the refusal it answers).</summary>
-    private async Task PublishPromptChangesAsync(EventSession session, Npgsql.NpgsqlTransaction tx, JourneyInput input, IReadOnlyList<JourneyEvent> events, AccountJourney before, CancellationToken ct)
+    /// <summary>Writes a change to a prompt into the read model and queues the update the Hub pushes (or the refusal it answers).</summary>
+    private async Task PublishPromptChangeAsync(EventSession session, Npgsql.NpgsqlTransaction tx, JourneyInput input, JourneyEvent e, PromptChange change, CancellationToken ct)
     {
-        foreach (var e in events)
+        if (change.Refusal is { } refusal)
         {
-            var change = PromptChanges.Of(e, before);
-            if (change is null)
+            var current = change.RefusedPromptId is { } pid ? await prompts.GetAsync(tx, pid, ct) : null;
+            if (current is not null)
             {
-                continue;
-            }
-
-            if (change.Refusal is { } refusal)
-            {
-                var current = change.RefusedPromptId is { } pid ? await prompts.GetAsync(tx, pid, ct) : null;
-                if (current is not null)
-                {
-                    session.Enqueue(PromptMessages.Updated(new PromptUpdate(current.PromptId, current.AccountId, current.Status, e.At, current)
-                    {
-                        CommandId = input.CommandId,
-                        Rejected = refusal.Why,
-                    }));
-                }
-
-                continue;
-            }
-
-            var changed = await prompts.ChangeAsync(tx, change.PromptId, change.Status, change.SellerId, change.Fields, ct);
-            if (changed is { } c)
-            {
-                session.Enqueue(PromptMessages.Updated(new PromptUpdate(c.Prompt.PromptId, c.Prompt.AccountId, c.Prompt.Status, e.At, c.Prompt)
+                session.Enqueue(PromptMessages.Updated(new PromptUpdate(current.PromptId, current.AccountId, current.Status, e.At, current)
                 {
                     CommandId = input.CommandId,
-                    PreviousSellerId = c.PreviousSellerId != c.Prompt.SellerId ? c.PreviousSellerId : null,
+                    Rejected = refusal.Why,
                 }));
             }
+
+            return;
+        }
+
+        var changed = await prompts.ChangeAsync(tx, change.PromptId, change.Status, change.SellerId, change.Fields, ct);
+        if (changed is { } c)
+        {
+            session.Enqueue(PromptMessages.Updated(new PromptUpdate(c.Prompt.PromptId, c.Prompt.AccountId, c.Prompt.Status, e.At, c.Prompt)
+            {
+                CommandId = input.CommandId,
+                PreviousSellerId = c.PreviousSellerId != c.Prompt.SellerId ? c.PreviousSellerId : null,
+            }));
         }
     }
 
