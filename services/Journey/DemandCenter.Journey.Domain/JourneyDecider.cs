@@ -82,7 +82,7 @@ public static class JourneyDecider
                 WorkingUntil = Later(state.WorkingUntil, a.WorkingUntil),
             },
             PromptSnoozed s => Change(state, s.PromptId, p => p with { Status = PromptStatus.Snoozed, SnoozedUntil = s.Until }),
-            PromptSnoozeEnded e => Change(state, e.PromptId, p => p with { Status = PromptStatus.Open, SnoozedUntil = null }),
+            PromptSnoozeEnded e => Change(state, e.PromptId, p => p with { Status = PromptStatus.Open, SnoozedUntil = null, SlaBy = e.SlaBy ?? p.SlaBy }),
             PromptDismissed d => state with { Prompts = state.Prompts.Remove(d.PromptId) },
             PromptCompleted c => Completed(state, c),
             PromptReassigned r => Change(state, r.PromptId, p => p with
@@ -333,20 +333,17 @@ public static class JourneyDecider
         {
             if (prompt.Status == PromptStatus.Snoozed && prompt.SnoozedUntil <= now)
             {
-                events.Add(new PromptSnoozeEnded(cmd.AccountId, now, cmd.CommandId, prompt.PromptId));
+                events.Add(new PromptSnoozeEnded(cmd.AccountId, now, cmd.CommandId, prompt.PromptId) { SlaBy = now + Sla(prompt, ctx.Playbook) });
             }
             else if (prompt.Status == PromptStatus.Open && prompt.SlaBy <= now && prompt.Escalations < ctx.Playbook.Routing.MaxEscalations)
             {
                 // Nobody took it in time: the next free person in the pool (owner prompts go to the overflow pool).
                 var role = prompt.Role == PromptRoles.Owner ? ctx.Playbook.Routing.OverflowRole : prompt.Role;
                 var route = Routing.Route(role, profile, team, ctx.Playbook, except: prompt.SellerId);
-                // Each holder gets the rule's SLA (the first holder's window when the playbook no longer has the rule).
-                var slaMinutes = ctx.Playbook.Rules.FirstOrDefault(r => r.Id == prompt.RuleId)?.SlaMinutes ?? (prompt.SlaBy - prompt.RaisedAt).TotalMinutes;
-                var sla = TimeSpan.FromMinutes(Math.Max(5, slaMinutes));
                 if (route.SellerId != prompt.SellerId)
                 {
                     team = team.WithLoad(route.SellerId, +1).WithLoad(prompt.SellerId, -1);
-                    events.Add(new PromptReassigned(cmd.AccountId, now, cmd.CommandId, prompt.PromptId, prompt.SellerId, route.SellerId, ReassignReasons.Sla, now + sla));
+                    events.Add(new PromptReassigned(cmd.AccountId, now, cmd.CommandId, prompt.PromptId, prompt.SellerId, route.SellerId, ReassignReasons.Sla, now + Sla(prompt, ctx.Playbook)));
                 }
             }
         }
@@ -356,6 +353,10 @@ public static class JourneyDecider
         events.AddRange(Outreach(after, ctx with { Team = team }, [SignalKeys.Tick], null, cmd.CommandId, now));
         return (events, folded, after);
     }
+
+    /// <summary>The acceptance window a prompt gets from a new holder or after a snooze: its rule's SLA (the first window when the playbook no longer has the rule), at least five minutes.</summary>
+    private static TimeSpan Sla(PromptState prompt, Playbooks.Playbook playbook) =>
+        TimeSpan.FromMinutes(Math.Max(5, playbook.Rules.FirstOrDefault(r => r.Id == prompt.RuleId)?.SlaMinutes ?? (prompt.SlaBy - prompt.RaisedAt).TotalMinutes));
 
     /// <summary>
     /// When the clock next has something to do for this account: a snooze ending, an SLA running out, a stalled

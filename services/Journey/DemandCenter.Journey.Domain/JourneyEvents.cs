@@ -139,9 +139,15 @@ public sealed record PromptSnoozed(string AccountId, DateTimeOffset At, Guid Com
     public override Guid EventId => EventIds.Derive(CommandId, "snoozed");
 }
 
-/// <summary>A snooze ran out: the prompt is open again and back in front of its seller.</summary>
+/// <summary>A snooze ran out: the prompt is open again and back in front of its seller, with a fresh acceptance window.</summary>
 public sealed record PromptSnoozeEnded(string AccountId, DateTimeOffset At, Guid CommandId, Guid PromptId) : JourneyEvent(AccountId, At)
 {
+    /// <summary>
+    /// The new SLA: the seller chose to come back to it later, so the window restarts when the snooze ends instead of
+    /// the prompt being escalated at once. Null in events recorded before this existed (the old window stands).
+    /// </summary>
+    public DateTimeOffset? SlaBy { get; init; }
+
     public override Guid EventId => EventIds.Derive(CommandId, "snooze-ended:" + PromptId);
 }
 

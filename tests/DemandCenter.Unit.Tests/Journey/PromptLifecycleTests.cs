@@ -102,6 +102,31 @@ public sealed class PromptLifecycleTests
         _s.Prompt(PromptActions.Call).ShouldSatisfyAllConditions(p => p.Status.ShouldBe(PromptStatus.Open), p => p.SnoozedUntil.ShouldBeNull(), p => p.SellerId.ShouldBe(Ana));
     }
 
+    [Fact]
+    public void Given_a_snooze_past_the_call_s_SLA_When_it_ends_Then_the_SLA_restarts_and_the_call_is_escalated_only_when_that_runs_out()
+    {
+        var sla = _call.SlaBy - _call.At;
+        var until = _call.SlaBy.AddHours(3);
+        _s.When(_s.Snooze(_call.PromptId, Ana, until));
+        _s.After(until - _s.Now).When(_s.Tick()).ShouldHaveOne<PromptSnoozeEnded>().SlaBy.ShouldBe(until + sla);
+        _s.Prompt(PromptActions.Call).SlaBy.ShouldBe(until + sla);
+
+        _s.After(sla / 2).When(_s.Tick()).OfType<PromptReassigned>().ShouldBeEmpty();
+        _s.Prompt(PromptActions.Call).SellerId.ShouldBe(Ana);
+        _s.After(sla / 2).When(_s.Tick()).ShouldHaveOne<PromptReassigned>().Why.ShouldBe(ReassignReasons.Sla);
+    }
+
+    [Fact]
+    public void Given_a_snooze_ended_before_the_SLA_restarted_When_it_is_replayed_Then_the_old_window_stands()
+    {
+        var until = _s.Now.AddHours(2);
+        _s.When(_s.Snooze(_call.PromptId, Ana, until));
+
+        var replayed = JourneyDecider.Evolve(_s.State, new PromptSnoozeEnded(_s.State.AccountId, until, Guid.NewGuid(), _call.PromptId));
+
+        replayed.Prompts[_call.PromptId].SlaBy.ShouldBe(_call.SlaBy);
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("too_busy")]

@@ -18,7 +18,9 @@ public static class PromptChanges
             before.Prompts.TryGetValue(a.PromptId, out var p) && PromptPools.IsPool(p.SellerId) ? a.By : null,
             Fields(("snoozedUntil", null), ("updatedAt", a.At))),
         PromptSnoozed s => new(s.PromptId, PromptStatus.Snoozed, null, Fields(("snoozedUntil", s.Until), ("updatedAt", s.At))),
-        PromptSnoozeEnded s => new(s.PromptId, PromptStatus.Open, null, Fields(("snoozedUntil", null), ("updatedAt", s.At))),
+        PromptSnoozeEnded s => new(s.PromptId, PromptStatus.Open, null, s.SlaBy is { } sla
+            ? Fields(("snoozedUntil", null), ("slaBy", sla), ("updatedAt", s.At))
+            : Fields(("snoozedUntil", null), ("updatedAt", s.At))),
         PromptDismissed d => new(d.PromptId, PromptStatus.Dismissed, null, Fields(("dismissReason", d.Reason), ("updatedAt", d.At))),
         PromptCompleted c => new(c.PromptId, PromptStatus.Completed, null, Fields(("outcome", c.Outcome), ("updatedAt", c.At))),
         PromptReassigned r => new(r.PromptId, null, r.To, Fields(
