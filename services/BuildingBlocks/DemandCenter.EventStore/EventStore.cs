@@ -13,7 +13,7 @@ public sealed record SnapshotCodec<T>(Func<T, JsonElement> Write, Func<JsonEleme
 public sealed record AggregateResult<T>(T State, long Version, int Replayed, long? FromSnapshot);
 
 /// <summary>Streams of events on PostgreSQL: sessions for writing, stream reads and aggregation (with time travel) for reading.</summary>
-public sealed class EventStore(NpgsqlDataSource dataSource, EventStoreSchema schema, EventSerializer serializer, IOptions<EventStoreOptions> options)
+public sealed class EventStore(NpgsqlDataSource dataSource, EventStoreSchema schema, EventSerializer serializer, OutboxSignal outbox, IOptions<EventStoreOptions> options)
 {
     private readonly string _s = schema.Schema;
 
@@ -21,7 +21,7 @@ public sealed class EventStore(NpgsqlDataSource dataSource, EventStoreSchema sch
 
     /// <summary>Opens a transaction and locks the streams it will append to (name them all now).</summary>
     public Task<EventSession> BeginSessionAsync(IEnumerable<string> streamIds, CancellationToken ct) =>
-        EventSession.BeginAsync(dataSource, schema, serializer, streamIds, ct);
+        EventSession.BeginAsync(dataSource, schema, serializer, outbox, streamIds, ct);
 
     /// <summary>Which of these event ids are stored (committed), outside any session.</summary>
     public async Task<HashSet<Guid>> KnownAsync(IReadOnlyCollection<Guid> eventIds, CancellationToken ct)

@@ -38,6 +38,7 @@ public static class EventStoreServiceCollectionExtensions
         });
         services.AddSingleton<PersonalDataProtector>();
         services.AddSingleton<EventSerializer>();
+        services.AddSingleton<OutboxSignal>();
         services.AddSingleton<EventStore>();
         services.AddSingleton<EventFeed>();
         services.AddSingleton<ConsumerOffsets>();

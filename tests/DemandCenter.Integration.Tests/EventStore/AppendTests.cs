@@ -1,5 +1,6 @@
 using DemandCenter.EventStore;
 using DemandCenter.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DemandCenter.Integration.Tests.EventStore;
 
@@ -61,6 +62,26 @@ public sealed class AppendTests(DemandInfrastructure infra) : IClassFixture<Dema
             read.Select(e => ((ThingHappened)e.Data).Amount).ShouldBe(Enumerable.Range(1, 10));
             read.Select(e => e.Sequence).ShouldBeInOrder(SortDirection.Ascending);
         }
+    }
+
+    [Fact]
+    public async Task A_session_that_commits_outbox_rows_wakes_this_process_s_relay_and_one_without_does_not()
+    {
+        await using var host = await StartAsync();
+        var signal = host.Services.GetRequiredService<OutboxSignal>();
+        await host.Store.AppendAsync("quiet", ExpectedVersion.Any, TestEvents.Things(1), default);
+        (await signal.WaitAsync(TimeSpan.Zero, default)).ShouldBeFalse();
+
+        await using (var session = await host.Store.BeginSessionAsync(["loud"], default))
+        {
+            session.Append("loud", ExpectedVersion.Any, TestEvents.Things(1));
+            session.Enqueue(new OutboxMessage("demand.test", "loud", [1], new Dictionary<string, string>()));
+            (await signal.WaitAsync(TimeSpan.Zero, default)).ShouldBeFalse("not before the commit");
+            await session.CommitAsync(default);
+        }
+
+        (await signal.WaitAsync(TimeSpan.Zero, default)).ShouldBeTrue();
+        (await infra.ScalarAsync<long>($"SELECT count(*) FROM {host.Schema}.outbox")).ShouldBe(1);
     }
 
     [Fact]

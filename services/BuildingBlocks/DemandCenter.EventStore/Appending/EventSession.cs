@@ -21,6 +21,7 @@ public sealed class EventSession : IAsyncDisposable
 {
     private readonly EventStoreSchema _schema;
     private readonly EventSerializer _serializer;
+    private readonly OutboxSignal _outboxSignal;
     private readonly string[] _streams;
     private readonly HashSet<string> _named;
     private bool _locked;
@@ -30,12 +31,13 @@ public sealed class EventSession : IAsyncDisposable
     private readonly Dictionary<(string Group, string Topic, int Partition), long> _offsets = [];
     private bool _done;
 
-    private EventSession(NpgsqlConnection connection, NpgsqlTransaction transaction, EventStoreSchema schema, EventSerializer serializer, string[] streams)
+    private EventSession(NpgsqlConnection connection, NpgsqlTransaction transaction, EventStoreSchema schema, EventSerializer serializer, OutboxSignal outboxSignal, string[] streams)
     {
         Connection = connection;
         Transaction = transaction;
         _schema = schema;
         _serializer = serializer;
+        _outboxSignal = outboxSignal;
         _streams = streams;
         _named = streams.ToHashSet(StringComparer.Ordinal);
     }
@@ -76,14 +78,14 @@ public sealed class EventSession : IAsyncDisposable
         _locked = true;
     }
 
-    internal static async Task<EventSession> BeginAsync(NpgsqlDataSource dataSource, EventStoreSchema schema, EventSerializer serializer, IEnumerable<string> streamIds, CancellationToken ct)
+    internal static async Task<EventSession> BeginAsync(NpgsqlDataSource dataSource, EventStoreSchema schema, EventSerializer serializer, OutboxSignal outboxSignal, IEnumerable<string> streamIds, CancellationToken ct)
     {
         var ids = streamIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         var connection = await dataSource.OpenConnectionAsync(ct);
         try
         {
             var transaction = await connection.BeginTransactionAsync(ct);
-            return new EventSession(connection, transaction, schema, serializer, ids);
+            return new EventSession(connection, transaction, schema, serializer, outboxSignal, ids);
         }
         catch
         {
@@ -138,6 +140,11 @@ public sealed class EventSession : IAsyncDisposable
         await WriteRestAsync(ct);
         await Transaction.CommitAsync(ct);
         _done = true;
+        if (_outbox.Count > 0)
+        {
+            _outboxSignal.Raise();
+        }
+
         return new CommitResult(appended, skipped, versions);
     }
 

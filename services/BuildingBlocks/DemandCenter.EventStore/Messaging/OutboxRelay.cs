@@ -12,14 +12,14 @@ namespace DemandCenter.EventStore;
 /// instances can relay side by side; a crash between publish and delete republishes (at least once), and
 /// consumers dedupe by the ids the messages carry.
 /// </summary>
-public sealed class OutboxRelay(NpgsqlDataSource dataSource, EventStoreSchema schema, SharedProducer producer, ILogger<OutboxRelay> logger) : BackgroundService
+public sealed class OutboxRelay(NpgsqlDataSource dataSource, EventStoreSchema schema, SharedProducer producer, OutboxSignal signal, ILogger<OutboxRelay> logger) : BackgroundService
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
-    private readonly SemaphoreSlim _wake = new(0);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        _ = NotificationListener.ListenAsync(dataSource, schema.OutboxChannel, () => { if (_wake.CurrentCount == 0) { _wake.Release(); } }, logger, stoppingToken);
+        // Commits in other processes (and this one's, a little later) arrive as notifications.
+        _ = NotificationListener.ListenAsync(dataSource, schema.OutboxChannel, signal.Raise, logger, stoppingToken);
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -29,7 +29,7 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, EventStoreSchema sc
                 failures = 0;
                 if (relayed == 0)
                 {
-                    await _wake.WaitAsync(PollInterval, stoppingToken);
+                    await signal.WaitAsync(PollInterval, stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -89,11 +89,5 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, EventStoreSchema sc
 
         await tx.CommitAsync(ct);
         return rows.Count;
-    }
-
-    public override void Dispose()
-    {
-        _wake.Dispose();
-        base.Dispose();
     }
 }
