@@ -20,7 +20,8 @@ public sealed class ErasureTests(DemandInfrastructure infra) : IClassFixture<Dem
 
         var raw = (await infra.ScalarAsync<string>($"SELECT string_agg(data::text, ' ') FROM {host.Schema}.events"))!;
         raw.ShouldNotContain("kim@acme.com", Case.Insensitive);
-        raw.ShouldNotContain("SSO");
+        // The whole phrase and case-sensitive: sealed fields are base64, which holds any three letters now and then.
+        raw.ShouldNotContain("asked about SSO", Case.Sensitive);
         (await host.Store.ReadStreamAsync("contacts"))[0].Data.ShouldBe(new ContactNoted("Kim@Acme.com", "asked about SSO", "acme.com"));
 
         await host.Services.GetRequiredService<PersonalDataEraser>().EraseAsync("kim@acme.com", default);

@@ -12,6 +12,13 @@ public sealed class IdentityStitchingTests(DemandTestHost host) : IClassFixture<
 
     private Task<long> CountAsync(string sql, params (string, object)[] args) => host.ScalarAsync<long>(sql, args);
 
+    /// <summary>
+    /// Until Ingestion's own record shows <paramref name="expected"/>: it commits the record (identities, pending
+    /// signals) once its forwards are acknowledged, so the Journey may record the forwarded signals first.
+    /// </summary>
+    private Task IngestionRecordShowsAsync(string sql, string expected, params (string, object)[] args) =>
+        Wait.UntilAsync(async () => await host.ScalarAsync<string>(sql, args) == expected, Deadline, $"Ingestion's record to show {expected}");
+
     [Fact]
     public async Task Anonymous_page_views_are_kept_until_a_form_fill_names_the_visitor_then_reach_the_account_marked_late()
     {
@@ -30,8 +37,8 @@ public sealed class IdentityStitchingTests(DemandTestHost host) : IClassFixture<
         (await CountAsync(
             "SELECT count(*) FROM demand.events WHERE stream_id = 'account-initech.com' AND (data->>'lateAttributed')::boolean AND event_id = ANY(@ids)",
             ("ids", new[] { Ingestion(early1), Ingestion(early2) }))).ShouldBe(2);
+        await IngestionRecordShowsAsync("SELECT contact_id FROM demand.identity_visitors WHERE anonymous_id = @v", "nina@initech.com", ("v", visitor));
         (await CountAsync("SELECT count(*) FROM demand.identity_pending WHERE anonymous_id = @v", ("v", visitor))).ShouldBe(0);
-        (await host.ScalarAsync<string>("SELECT contact_id FROM demand.identity_visitors WHERE anonymous_id = @v", ("v", visitor))).ShouldBe("nina@initech.com");
 
         // From now on the visitor is known at once.
         var later = NewId();
@@ -52,7 +59,7 @@ public sealed class IdentityStitchingTests(DemandTestHost host) : IClassFixture<
         await host.WaitUntilRecordedAsync(reply);
         await host.WaitUntilRecordedAsync(crm);
         (await host.ScalarAsync<string>("SELECT stream_id FROM demand.events WHERE event_id = @id", ("id", Ingestion(reply)))).ShouldBe("account-globex.com");
-        (await host.ScalarAsync<string>("SELECT account_id FROM demand.identity_contacts WHERE contact_id = 'zed.personal@gmail.com'")).ShouldBe("globex.com");
+        await IngestionRecordShowsAsync("SELECT account_id FROM demand.identity_contacts WHERE contact_id = 'zed.personal@gmail.com'", "globex.com");
     }
 
     private static Guid Ingestion(string id) => DemandCenter.Ingestion.Domain.SignalIds.For(CloudEvents.Source, id);
@@ -70,6 +77,6 @@ public sealed class IdentityStitchingTests(DemandTestHost host) : IClassFixture<
 
         await host.WaitUntilRecordedAsync(first);
         await host.WaitUntilRecordedAsync(second);
-        (await host.ScalarAsync<string>("SELECT contact_id FROM demand.identity_visitors WHERE anonymous_id = @v", ("v", visitor))).ShouldBe("new@umbrella.com");
+        await IngestionRecordShowsAsync("SELECT contact_id FROM demand.identity_visitors WHERE anonymous_id = @v", "new@umbrella.com", ("v", visitor));
     }
 }
