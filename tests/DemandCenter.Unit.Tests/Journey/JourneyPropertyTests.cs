@@ -74,6 +74,18 @@ public sealed class JourneyPropertyTests
         return (s, commands);
     }
 
+    /// <summary>The run's commands once more from the start, each with a context whose clock reads as when it was first decided.</summary>
+    private static IEnumerable<(JourneyCommand Command, JourneyContext Context)> Again((Step[] Steps, int Segment, bool Top) journey, JourneyScenario first, List<JourneyCommand> commands)
+    {
+        var again = new JourneyScenario { Directory = first.Directory };
+        var clock = new FixedTime(Start);
+        foreach (var (command, step) in commands.Zip(journey.Steps))
+        {
+            clock.Advance(TimeSpan.FromMinutes(step.Minutes));
+            yield return (command, again.Context with { Time = clock });
+        }
+    }
+
     private static void Check(Func<(Step[] Steps, int Segment, bool Top), bool> property, int tests = 150) =>
         Prop.ForAll(Journeys, property).Check(Config.QuickThrowOnFailure.WithMaxTest(tests));
 
@@ -117,14 +129,11 @@ public sealed class JourneyPropertyTests
         Check(journey =>
         {
             var (first, commands) = Run(journey);
-            var again = new JourneyScenario { Directory = first.Directory };
-            var clock = new FixedTime(Start);
             var state = AccountJourney.Empty(AccountId);
             var events = new List<JourneyEvent>();
-            foreach (var (command, step) in commands.Zip(journey.Steps))
+            foreach (var (command, context) in Again(journey, first, commands))
             {
-                clock.Advance(TimeSpan.FromMinutes(step.Minutes));
-                var decided = JourneyDecider.Decide(command, state, again.Context with { Time = clock });
+                var decided = JourneyDecider.Decide(command, state, context);
                 events.AddRange(decided);
                 state = decided.Aggregate(state, JourneyDecider.Evolve);
             }
@@ -141,13 +150,9 @@ public sealed class JourneyPropertyTests
         Check(journey =>
         {
             var (first, commands) = Run(journey);
-            var again = new JourneyScenario { Directory = first.Directory };
-            var clock = new FixedTime(Start);
             var state = AccountJourney.Empty(AccountId);
-            foreach (var (command, step) in commands.Zip(journey.Steps))
+            foreach (var (command, context) in Again(journey, first, commands))
             {
-                clock.Advance(TimeSpan.FromMinutes(step.Minutes));
-                var context = again.Context with { Time = clock };
                 var (events, after) = JourneyDecider.DecideAndEvolve(command, state, context);
                 var decided = JourneyDecider.Decide(command, state, context);
                 var folded = decided.Aggregate(state, JourneyDecider.Evolve);
