@@ -53,7 +53,8 @@ public sealed record AccountJourney(
     public JobState Job(string job) => Jobs[BuyingJobs.IndexOf(job)];
 
     /// <summary>Prompts still asking something of a seller (open, accepted or snoozed).</summary>
-    public IEnumerable<PromptState> ActivePrompts => Prompts.Values;
+    /// <remarks>Most accounts have none, and an empty dictionary's <c>Values</c> still allocates an iterator, for every rule checked.</remarks>
+    public IEnumerable<PromptState> ActivePrompts => Prompts.IsEmpty ? [] : Prompts.Values;
 }
 
 /// <summary>

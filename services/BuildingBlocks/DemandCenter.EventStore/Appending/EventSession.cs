@@ -284,6 +284,8 @@ public sealed class EventSession : IAsyncDisposable
         return (versions, known);
     }
 
+    private static readonly byte[] EmptyObject = "{}"u8.ToArray();
+
     private async Task CopyAsync(List<(string Stream, long Version, RawNewEvent Event)> rows, CancellationToken ct)
     {
         await using var importer = await Connection.BeginBinaryImportAsync(
@@ -296,7 +298,7 @@ public sealed class EventSession : IAsyncDisposable
             await importer.WriteAsync(e.EventId, NpgsqlDbType.Uuid, ct);
             await importer.WriteAsync(e.Type, NpgsqlDbType.Text, ct);
             await importer.WriteAsync(e.Json, NpgsqlDbType.Jsonb, ct);
-            await importer.WriteAsync(e.MetadataJson ?? "{}", NpgsqlDbType.Jsonb, ct);
+            await importer.WriteAsync(e.MetadataJson ?? EmptyObject, NpgsqlDbType.Jsonb, ct);
         }
 
         await importer.CompleteAsync(ct);

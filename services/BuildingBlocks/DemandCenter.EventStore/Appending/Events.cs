@@ -16,8 +16,18 @@ public sealed record EventMetadata
 /// <summary>An event to append: its id (appends are idempotent by it), the event object and its metadata.</summary>
 public sealed record NewEvent(Guid EventId, object Data, EventMetadata? Metadata = null);
 
-/// <summary>An event already serialized: the hot path for callers (and benchmarks) that hold JSON.</summary>
-public sealed record RawNewEvent(Guid EventId, string Type, string Json, string? MetadataJson = null);
+/// <summary>
+/// An event already serialized (UTF-8 JSON): the hot path for callers (and benchmarks) that hold JSON. Bytes, because
+/// that is what the serializer makes and what the store's COPY sends: a string between them was decoded and encoded
+/// again for every event.
+/// </summary>
+public sealed record RawNewEvent(Guid EventId, string Type, byte[] Json, byte[]? MetadataJson = null)
+{
+    public RawNewEvent(Guid eventId, string type, string json, string? metadataJson = null)
+        : this(eventId, type, System.Text.Encoding.UTF8.GetBytes(json), metadataJson is null ? null : System.Text.Encoding.UTF8.GetBytes(metadataJson))
+    {
+    }
+}
 
 public static class ExpectedVersion
 {

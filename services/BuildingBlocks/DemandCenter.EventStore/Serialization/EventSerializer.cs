@@ -98,11 +98,36 @@ public sealed class EventSerializer(EventTypes types, PersonalDataProtector prot
     }
 
     /// <summary>The event as the store writes it: type name, sealed JSON and metadata JSON. Thread-safe, so a batch can be serialized in parallel.</summary>
-    public RawNewEvent ToRaw(NewEvent e)
+    public RawNewEvent ToRaw(NewEvent e) => ToRaw(e, e.Metadata is null ? null : SerializeMetadata(e.Metadata));
+
+    /// <summary>As <see cref="ToRaw(NewEvent)"/> with the metadata already serialized: the events decided from one input share it.</summary>
+    public RawNewEvent ToRaw(NewEvent e, byte[]? metadataJson)
     {
         var (type, json) = Serialize(e.Data);
-        return new RawNewEvent(e.EventId, type, System.Text.Encoding.UTF8.GetString(json), e.Metadata is null ? null : JsonSerializer.Serialize(e.Metadata, Json));
+        return new RawNewEvent(e.EventId, type, json, metadataJson);
     }
+
+    /// <summary>Each event as <see cref="ToRaw(NewEvent)"/>; events in a row that share one metadata object (those decided from one input) share its JSON.</summary>
+    public List<RawNewEvent> ToRaw(IReadOnlyCollection<NewEvent> events)
+    {
+        var raw = new List<RawNewEvent>(events.Count);
+        EventMetadata? last = null;
+        byte[]? lastJson = null;
+        foreach (var e in events)
+        {
+            if (!ReferenceEquals(e.Metadata, last))
+            {
+                last = e.Metadata;
+                lastJson = last is null ? null : SerializeMetadata(last);
+            }
+
+            raw.Add(ToRaw(e, lastJson));
+        }
+
+        return raw;
+    }
+
+    public static byte[] SerializeMetadata(EventMetadata metadata) => JsonSerializer.SerializeToUtf8Bytes(metadata, Json);
 
     /// <summary>The data subjects whose keys serializing these events will seal with (for <see cref="PersonalDataProtector.PrepareAsync"/>).</summary>
     public IEnumerable<string> SubjectsOf(IEnumerable<object> events)

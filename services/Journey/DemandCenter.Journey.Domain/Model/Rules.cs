@@ -19,14 +19,14 @@ public static class Rules
 
         foreach (var rule in playbook.RulesInOrder)
         {
-            if (!rule.Trigger.Any(t => triggers.Contains(t) || (t == SignalKeys.Any && !triggers.Contains(SignalKeys.Tick))))
+            if (!Triggered(rule, triggers))
             {
                 continue;
             }
 
             // One prompt per account and action at a time (also among this evaluation's firings); a cooldown per rule;
             // a seller working the account is left alone.
-            if (state.ActivePrompts.Any(p => p.Action == rule.Action)
+            if (HasActive(state, rule.Action)
                 || firedActions.Contains(rule.Action)
                 || (state.LastFired.TryGetValue(rule.Id, out var last) && now - last < TimeSpan.FromHours(rule.CooldownHours))
                 || (!rule.BypassSuppression && state.WorkingUntil > now))
@@ -47,6 +47,33 @@ public static class Rules
             var evidence = (window is { Count: > 0 } ? window.TakeLast(10).Select(s => s.SignalId) : trigger is null ? [] : [trigger.SignalId]).ToList();
             yield return new Firing(rule, Fill(rule.Reason, facts), contact, evidence);
         }
+    }
+
+    // Loops rather than lambdas: these run for every rule on every signal, and a lambda capturing the rule is a new delegate each time.
+    private static bool Triggered(OutreachRule rule, IReadOnlyCollection<string> triggers)
+    {
+        foreach (var key in rule.Trigger)
+        {
+            if (triggers.Contains(key) || (key == SignalKeys.Any && !triggers.Contains(SignalKeys.Tick)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool HasActive(AccountJourney state, string action)
+    {
+        foreach (var prompt in state.ActivePrompts)
+        {
+            if (prompt.Action == action)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static List<RecentSignal> InWindow(AccountJourney state, SignalWindow w, DateTimeOffset now) =>

@@ -91,15 +91,16 @@ public static class Scoring
 
         var since = now.AddDays(-s.BreadthWindowDays);
         var people = 0;
-        foreach (var member in state.BuyingGroup.Values)
+        // The dictionaries' own struct enumerators: .Values allocates an iterator, and this runs several times a signal.
+        foreach (var member in state.BuyingGroup)
         {
-            people += member.LastActive >= since ? 1 : 0;
+            people += member.Value.LastActive >= since ? 1 : 0;
         }
 
         var channels = 0;
-        foreach (var seen in state.Channels.Values)
+        foreach (var seen in state.Channels)
         {
-            channels += seen >= since ? 1 : 0;
+            channels += seen.Value >= since ? 1 : 0;
         }
 
         var window = (int)s.SurgeWindowDays;

@@ -9,9 +9,10 @@ using NpgsqlTypes;
 namespace DemandCenter.Journey.Accounts;
 
 /// <summary>
-/// An account after a batch: its state, whether to write it (a snapshot) this time, and what the board and the clock read.
+/// An account after a batch: its state, whether to write it (a snapshot) this time, and what the board and the clock
+/// read. The card's JSON is made once, for the row and for the board's message alike.
 /// </summary>
-public sealed record AccountRow(AccountJourney State, bool WithState, BoardCard Card, DateTimeOffset? NextCheckAt, decimal? AnnualRevenue);
+public sealed record AccountRow(AccountJourney State, bool WithState, BoardCard Card, byte[] CardJson, DateTimeOffset? NextCheckAt, decimal? AnnualRevenue);
 
 /// <summary>An account's state and the version of its last written snapshot.</summary>
 public sealed record LoadedAccount(AccountJourney State, long SnapshotVersion);
@@ -149,7 +150,7 @@ public sealed class AccountProjection(EventStoreSchema schema, EventSerializer s
         var cmd = new NpgsqlBatchCommand(
             $"""
             INSERT INTO {s}.account_journeys (account_id, version, state, state_version, contacts, card, focus_job, next_check_at, annual_revenue)
-            SELECT id, v, st::jsonb, CASE WHEN st IS NULL THEN 0 ELSE v END, string_to_array(c, E'\n'), card::jsonb, f, n, r
+            SELECT id, v, st::jsonb, CASE WHEN st IS NULL THEN 0 ELSE v END, string_to_array(c, E'\n'), card, f, n, r
             FROM unnest($1, $2, $3, $4, $5, $6, $7, $8) AS x(id, v, st, c, card, f, n, r)
             ON CONFLICT (account_id) DO UPDATE SET version = EXCLUDED.version,
                 state = coalesce(EXCLUDED.state, {s}.account_journeys.state),
@@ -157,13 +158,13 @@ public sealed class AccountProjection(EventStoreSchema schema, EventSerializer s
                 contacts = EXCLUDED.contacts, card = EXCLUDED.card, focus_job = EXCLUDED.focus_job,
                 next_check_at = EXCLUDED.next_check_at, annual_revenue = EXCLUDED.annual_revenue, updated_at = now()
             """);
-        // The JSON is most of the work here, and pure.
-        var json = Signals.BatchWork.Map(rows, r => (State: r.WithState ? Write(r.State) : null, Card: JsonSerializer.Serialize(r.Card, ContractJson.Options)));
+        // A snapshot's JSON is the bulk of what this writes, and pure.
+        var states = Signals.BatchWork.Map(rows, r => r.WithState ? Write(r.State) : null).ToArray();
         cmd.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.State.AccountId).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.State.Version).ToArray() });
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = json.Select(j => j.State).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = states });
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = rows.Select(r => string.Join('\n', r.State.BuyingGroup.Keys)).ToArray() });
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = json.Select(j => j.Card).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, Value = rows.Select(r => r.CardJson).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = rows.Select(r => r.State.FocusJob).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, Value = rows.Select(r => r.NextCheckAt).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Numeric, Value = rows.Select(r => r.AnnualRevenue).ToArray() });

@@ -17,6 +17,7 @@ public sealed class AccountRows(AccountDirectory directory, Playbook playbook, T
         var profile = known.With(state.Overrides);
         // The clock's agenda depends on the state and the playbook alone; the team and the forecast do not enter it.
         var context = new JourneyContext(known, playbook, Domain.Model.Team.Empty, TransitionModel.Empty, null, time);
-        return new AccountRow(state, withState, BoardCards.Of(state, profile, Scoring.Of(state, now, playbook)), JourneyDecider.NextCheck(state, context), profile.AnnualRevenue);
+        var card = BoardCards.Of(state, profile, Scoring.Of(state, now, playbook));
+        return new AccountRow(state, withState, card, ContractJson.Serialize(card), JourneyDecider.NextCheck(state, context), profile.AnnualRevenue);
     }
 }

@@ -130,13 +130,13 @@ public sealed class JourneyConsumer(
         // Serializing and sealing is pure and costs about as much as deciding: spread it over the cores too.
         var appends = BatchWork.Map(
             decided.Where(d => d.Value.Events.Count > 0).ToList(),
-            d => (StreamId: JourneyEventTypes.StreamId(d.Key), d.Value.From, Events: d.Value.Events.Select(store.Serializer.ToRaw).ToList()));
+            d => (StreamId: JourneyEventTypes.StreamId(d.Key), d.Value.From, Events: store.Serializer.ToRaw(d.Value.Events)));
         var raised = Raised(outcomes, states);
         var rows = BatchWork.Map(
             decided.Keys.ToList(),
             id => accountRows.Row(states[id], AccountProjection.SnapshotDue(states[id], loaded.GetValueOrDefault(id)?.SnapshotVersion ?? 0), now));
         var board = rows.Where(r => BoardCards.Moved(loadedCards.GetValueOrDefault(r.State.AccountId), r.Card))
-            .Select(r => new OutboxMessage(Contracts.Topics.Board, r.State.AccountId, ContractJson.Serialize(r.Card), new Dictionary<string, string>()))
+            .Select(r => new OutboxMessage(Contracts.Topics.Board, r.State.AccountId, r.CardJson, new Dictionary<string, string>()))
             .ToList();
         var results = rows.ToDictionary(
             r => r.State.AccountId,
