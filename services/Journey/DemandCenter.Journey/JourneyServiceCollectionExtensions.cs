@@ -1,7 +1,6 @@
 using DemandCenter.Contracts;
 using DemandCenter.EventStore;
 using DemandCenter.Journey.Accounts;
-using DemandCenter.Journey.Activity;
 using DemandCenter.Journey.Clock;
 using DemandCenter.Journey.Domain.Playbooks;
 using DemandCenter.Journey.Forecast;
@@ -27,7 +26,6 @@ public static class JourneyServiceCollectionExtensions
         services.AddHostedService<JourneyConsumer>();
         services.AddHostedService<JourneyClock>();
         services.AddOutboxRelay();
-        services.AddAsyncProjection<AccountActivityProjection>();
         services.AddAsyncProjection<TransitionProjection>();
         return services;
     }
