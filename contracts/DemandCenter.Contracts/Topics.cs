@@ -43,4 +43,13 @@ public static class MessageHeaders
 
     public const string PromptRaisedType = "prompt.raised";
     public const string PromptUpdatedType = "prompt.updated";
+
+    /// <summary>
+    /// On demand.board: a card published in answer to a refused command that names no prompt (such as a
+    /// reassign_account), with the command's id and <see cref="Rejected"/>, the reason. The card itself is the account's
+    /// current one.
+    /// </summary>
+    public const string CommandId = "dc-command-id";
+
+    public const string Rejected = "dc-rejected";
 }

@@ -167,6 +167,20 @@ public sealed class BoardHubTests(HubHost host)
         host.Journey.Commands.ShouldContain(c => c.Kind == JourneyCommandKinds.ReassignAccount && c.AccountId == account && c.ToSellerId == "ben" && c.ByOrchestrator);
     }
 
+    [Fact]
+    public async Task An_account_reassignment_the_Journey_refuses_fails_at_once_with_its_reason()
+    {
+        var account = NewAccount();
+        await using var board = await host.BoardAsync();
+        await host.Journey.PublishCardAsync(ScriptedJourney.Card(account, BuyingJobs.Validation, 1, owner: "ana"));
+        await board.NextWhereAsync("accountsChanged", cards => Has(cards, account, 1));
+        host.Journey.RefuseAccount(account, "'ben' is not a seller.");
+
+        var refused = await Should.ThrowAsync<HubInvocationException>(() => board.InvokeAsync("reassignAccount", account, "ben"));
+
+        refused.Message.ShouldContain("Refused: 'ben' is not a seller.");
+    }
+
     private static async Task<JsonNode> LoadAsync(HttpClient client) =>
         (await client.GetFromJsonAsync<JsonNode>(new Uri("/api/v1/board/load", UriKind.Relative)))!;
 

@@ -34,6 +34,9 @@ public sealed class ScriptedJourney : IAsyncDisposable
     /// <summary>Commands on this prompt are answered with a refusal naming <paramref name="reason"/>.</summary>
     public void Refuse(string promptId, string reason) => _refusals[promptId] = reason;
 
+    /// <summary>Reassignments of this account are refused: its current card comes back with the command's id and the reason.</summary>
+    public void RefuseAccount(string accountId, string reason) => _refusals["account:" + accountId] = reason;
+
     /// <summary>Commands on this prompt get no answer at all.</summary>
     public void Ignore(string promptId) => _ignored[promptId] = true;
 
@@ -96,6 +99,13 @@ public sealed class ScriptedJourney : IAsyncDisposable
 
     private async Task AnswerAsync(JourneyCommandMessage command)
     {
+        if (command.Kind == JourneyCommandKinds.ReassignAccount && _refusals.TryGetValue("account:" + command.AccountId, out var refusal))
+        {
+            await _infra.PublishAsync(Topics.Board, command.AccountId, ContractJson.Serialize(Card(command.AccountId, BuyingJobs.Validation, DateTimeOffset.UtcNow.Ticks)),
+                new Headers().AddString(MessageHeaders.CommandId, command.CommandId.ToString()).AddString(MessageHeaders.Rejected, refusal));
+            return;
+        }
+
         if (command.Kind == JourneyCommandKinds.ReassignAccount)
         {
             foreach (var prompt in await ActiveForAccountAsync(command.AccountId))

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using DemandCenter.Contracts;
+using DemandCenter.Kafka;
 using DemandCenter.Testing;
 
 namespace DemandCenter.Integration.Tests.Journey;
@@ -131,6 +132,27 @@ public sealed class JourneyScenarioTests(JourneyScenarioHost host) : IClassFixtu
 
         nudge["sellerId"]!.GetValue<string>().ShouldBe("ben");
         nudge["reason"]!.GetValue<string>().ShouldStartWith("Hooli reached validation but has made no progress since");
+    }
+
+    [Fact]
+    public async Task Given_an_account_When_it_is_reassigned_to_someone_the_Journey_does_not_know_Then_the_refusal_comes_back_with_its_card()
+    {
+        await host.SignalAsync(SignalTypes.PageViewed, "tyrell.com", Page("eldon@tyrell.com", "/product"));
+        var command = new JourneyCommandMessage(Guid.NewGuid(), JourneyCommandKinds.ReassignAccount, "tyrell.com", "lead", DateTimeOffset.UtcNow)
+        {
+            ToSellerId = "roy",
+            ByOrchestrator = true,
+        };
+
+        await host.PublishAsync(Topics.JourneyCommands, "tyrell.com", ContractJson.Serialize(command));
+
+        // No prompt to answer with: the account's current card carries the command's id and the reason.
+        var answer = host.ConsumeUntil(Topics.Board, m => m.Message.Headers.GetString(MessageHeaders.CommandId) == command.CommandId.ToString(), Deadline);
+        answer.Message.Headers.GetString(MessageHeaders.Rejected).ShouldBe("'roy' is not a seller.");
+        var card = JsonNode.Parse(answer.Message.Value)!;
+        card["accountId"]!.GetValue<string>().ShouldBe("tyrell.com");
+        card["ownerSellerId"]!.GetValue<string>().ShouldBe("cal");
+        (await host.CountAsync("SELECT count(*) FROM demand.events WHERE stream_id = 'account-tyrell.com' AND type = 'journey.prompt_action_refused.v1'")).ShouldBe(1);
     }
 
     private async Task<JsonNode> CommandAsync(string account, string promptId, string actor, string kind, Func<JourneyCommandMessage, JourneyCommandMessage>? with = null)

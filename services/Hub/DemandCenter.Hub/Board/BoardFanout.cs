@@ -1,12 +1,13 @@
 using Confluent.Kafka;
 using DemandCenter.Contracts;
+using DemandCenter.Hub.Commands;
 using DemandCenter.Kafka;
 using Microsoft.Extensions.Logging;
 
 namespace DemandCenter.Hub.Board;
 
 /// <summary>Every Hub instance tails all of demand.board into its <see cref="BoardState"/>; the broadcaster sends the changes on its timer.</summary>
-public sealed class BoardFanout(KafkaClients clients, BoardState board, ILogger<BoardFanout> logger) : BatchConsumer(clients, logger)
+public sealed class BoardFanout(KafkaClients clients, BoardState board, JourneyCommands commands, ILogger<BoardFanout> logger) : BatchConsumer(clients, logger)
 {
     protected override string GroupId => "demand-hub-board";
 
@@ -22,7 +23,13 @@ public sealed class BoardFanout(KafkaClients clients, BoardState board, ILogger<
         {
             try
             {
-                board.Apply(ContractJson.Deserialize<BoardCard>(message.Message.Value));
+                var card = ContractJson.Deserialize<BoardCard>(message.Message.Value);
+                board.Apply(card);
+                // A refused command that names no prompt is answered with the account's card.
+                if (Guid.TryParse(message.Message.Headers.GetString(MessageHeaders.CommandId), out var commandId))
+                {
+                    commands.Refused(commandId, card, message.Message.Headers.GetString(MessageHeaders.Rejected) ?? "refused");
+                }
             }
             catch (System.Text.Json.JsonException ex)
             {

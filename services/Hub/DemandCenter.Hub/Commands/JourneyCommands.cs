@@ -6,8 +6,8 @@ using Microsoft.Extensions.Options;
 
 namespace DemandCenter.Hub.Commands;
 
-/// <summary>How the Journey service answered a command: the prompt update carrying its id, or the account's new card.</summary>
-public sealed record CommandOutcome(PromptUpdate? Update, BoardCard? Card);
+/// <summary>How the Journey service answered a command: the prompt update carrying its id, or the account's card (new, or with a refusal).</summary>
+public sealed record CommandOutcome(PromptUpdate? Update, BoardCard? Card, string? Rejected = null);
 
 /// <summary>
 /// Sends people's actions to the Journey service (the account's single writer) and waits for its answer. Every Hub
@@ -37,7 +37,7 @@ public sealed class JourneyCommands(SharedProducer producer, IOptionsMonitor<Hub
         {
             await producer.ProduceAsync(Topics.JourneyCommands, command.AccountId, ContractJson.Serialize(command), ct: ct);
             var outcome = await answer.Task.WaitAsync(options.CurrentValue.CommandTimeout, ct);
-            if (outcome.Update?.Rejected is { } reason)
+            if ((outcome.Update?.Rejected ?? outcome.Rejected) is { } reason)
             {
                 throw new HubException("Refused: " + reason);
             }
@@ -65,6 +65,15 @@ public sealed class JourneyCommands(SharedProducer producer, IOptionsMonitor<Hub
         if (update.CommandId is { } id && _pending.TryGetValue(id, out var waiting))
         {
             waiting.TrySetResult(new CommandOutcome(update, null));
+        }
+    }
+
+    /// <summary>Called by the board fan-out for a card that answers a refused command naming no prompt.</summary>
+    public void Refused(Guid commandId, BoardCard card, string reason)
+    {
+        if (_pending.TryGetValue(commandId, out var waiting))
+        {
+            waiting.TrySetResult(new CommandOutcome(null, card, reason));
         }
     }
 

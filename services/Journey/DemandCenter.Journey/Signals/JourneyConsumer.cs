@@ -200,7 +200,7 @@ public sealed class JourneyConsumer(
 
                 foreach (var (input, e, change) in changes)
                 {
-                    await PublishPromptChangeAsync(session, tx, input, e, change!, ct);
+                    await PublishPromptChangeAsync(session, tx, input, e, change!, rows, ct);
                 }
             }
 
@@ -421,7 +421,7 @@ public sealed class JourneyConsumer(
     }
 
     /// <summary>Writes a change to a prompt into the read model and queues the update the Hub pushes (or the refusal it answers).</summary>
-    private async Task PublishPromptChangeAsync(EventSession session, Npgsql.NpgsqlTransaction tx, JourneyInput input, JourneyEvent e, PromptChange change, CancellationToken ct)
+    private async Task PublishPromptChangeAsync(EventSession session, Npgsql.NpgsqlTransaction tx, JourneyInput input, JourneyEvent e, PromptChange change, List<AccountRow> rows, CancellationToken ct)
     {
         if (change.Refusal is { } refusal)
         {
@@ -432,6 +432,15 @@ public sealed class JourneyConsumer(
                 {
                     CommandId = input.CommandId,
                     Rejected = refusal.Why,
+                }));
+            }
+            else if (input.CommandId is { } commandId && rows.Find(r => r.State.AccountId == e.AccountId) is { } row)
+            {
+                // No prompt to answer with (a reassign_account, or a prompt unknown here): the account's card answers.
+                session.Enqueue(new OutboxMessage(Contracts.Topics.Board, e.AccountId, row.CardJson, new Dictionary<string, string>
+                {
+                    [MessageHeaders.CommandId] = commandId.ToString(),
+                    [MessageHeaders.Rejected] = refusal.Why,
                 }));
             }
 
