@@ -156,9 +156,7 @@ public sealed class BoardHubTests(HubHost host)
     public async Task Reassigning_an_account_without_open_prompts_is_confirmed_by_its_new_card()
     {
         var account = NewAccount();
-        await using var board = await host.BoardAsync();
-        await host.Journey.PublishCardAsync(ScriptedJourney.Card(account, BuyingJobs.Validation, 1, owner: "ana"));
-        await board.NextWhereAsync("accountsChanged", cards => Has(cards, account, 1));
+        await using var board = await BoardShowingAsync(account);
 
         var result = (await board.InvokeAsync("reassignAccount", account.ToUpperInvariant(), "ben"))!;
 
@@ -171,14 +169,29 @@ public sealed class BoardHubTests(HubHost host)
     public async Task An_account_reassignment_the_Journey_refuses_fails_at_once_with_its_reason()
     {
         var account = NewAccount();
-        await using var board = await host.BoardAsync();
-        await host.Journey.PublishCardAsync(ScriptedJourney.Card(account, BuyingJobs.Validation, 1, owner: "ana"));
-        await board.NextWhereAsync("accountsChanged", cards => Has(cards, account, 1));
+        await using var board = await BoardShowingAsync(account);
         host.Journey.RefuseAccount(account, "'ben' is not a seller.");
 
         var refused = await Should.ThrowAsync<HubInvocationException>(() => board.InvokeAsync("reassignAccount", account, "ben"));
 
         refused.Message.ShouldContain("Refused: 'ben' is not a seller.");
+    }
+
+    /// <summary>A board connection that has received the account's card (ana's, focus on validation).</summary>
+    private async Task<HubTestClient> BoardShowingAsync(string account)
+    {
+        var board = await host.BoardAsync();
+        try
+        {
+            await host.Journey.PublishCardAsync(ScriptedJourney.Card(account, BuyingJobs.Validation, 1, owner: "ana"));
+            await board.NextWhereAsync("accountsChanged", cards => Has(cards, account, 1));
+            return board;
+        }
+        catch
+        {
+            await board.DisposeAsync();
+            throw;
+        }
     }
 
     private static async Task<JsonNode> LoadAsync(HttpClient client) =>
