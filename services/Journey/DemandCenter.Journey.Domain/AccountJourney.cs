@@ -24,7 +24,7 @@ public sealed record AccountJourney(
     ImmutableDictionary<string, DateTimeOffset> Channels,
     DailyActivity Daily,
     HourHistogram Hours,
-    ImmutableList<RecentSignal> Recent,
+    ImmutableArray<RecentSignal> Recent,
     ImmutableDictionary<Guid, PromptState> Prompts,
     ImmutableDictionary<string, DateTimeOffset> LastFired,
     DateTimeOffset? LastInPersonAt,

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using DemandCenter.Contracts;
 using DemandCenter.Journey.Domain.Model;
 
@@ -149,10 +150,15 @@ public static class JourneyDecider
     private static AccountJourney Change(AccountJourney state, Guid promptId, Func<PromptState, PromptState> change) =>
         state.Prompts.TryGetValue(promptId, out var prompt) ? state with { Prompts = state.Prompts.SetItem(promptId, change(prompt)) } : state;
 
-    private static ImmutableList<RecentSignal> Remember(ImmutableList<RecentSignal> recent, RecentSignal signal)
+    /// <summary>The last <see cref="AccountJourney.RecentCapacity"/> signals, in one array: a copy per signal costs less than a tree's nodes, and is read several times a signal.</summary>
+    private static ImmutableArray<RecentSignal> Remember(ImmutableArray<RecentSignal> recent, RecentSignal signal)
     {
-        var list = recent.Add(signal);
-        return list.Count > AccountJourney.RecentCapacity ? list.RemoveAt(0) : list;
+        var kept = recent.IsDefault ? [] : recent.AsSpan();
+        kept = kept[Math.Max(0, kept.Length - (AccountJourney.RecentCapacity - 1))..];
+        var next = new RecentSignal[kept.Length + 1];
+        kept.CopyTo(next);
+        next[^1] = signal;
+        return ImmutableCollectionsMarshal.AsImmutableArray(next);
     }
 
     private static DateTimeOffset? Later(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;

@@ -46,6 +46,7 @@ public sealed class BuyingJobsTests
         _s.After(TimeSpan.FromDays(14));
 
         LevelNow(BuyingJobs.SupplierSelection).ShouldBe(1.0, 1e-9);
+        _s.State.Job(BuyingJobs.SupplierSelection).LevelAt(_s.Now, _s.Playbook.Engagement).ShouldBe(1.0, 1e-9, "what the scores read");
         MomentumNow(BuyingJobs.SupplierSelection).ShouldBe(2 * Math.Pow(2, -14.0 / 3), 1e-9);
         _s.State.Job(BuyingJobs.SupplierSelection).Evidence.ShouldBe(2, "the undecayed evidence total does not decay");
     }
@@ -58,6 +59,19 @@ public sealed class BuyingJobsTests
         var job = _s.State.Job(BuyingJobs.SupplierSelection);
 
         job.At(Start.AddDays(-3), _s.Playbook.Engagement).ShouldBe(job);
+        job.LevelAt(Start.AddDays(-3), _s.Playbook.Engagement).ShouldBe(job.Level);
+    }
+
+    [Fact]
+    public void Given_an_account_When_more_signals_arrive_than_it_remembers_Then_it_keeps_the_latest_in_order()
+    {
+        var ids = new List<Guid>();
+        for (var i = 0; i < AccountJourney.RecentCapacity + 5; i++)
+        {
+            ids.Add(_s.When(_s.Page("blog")).ShouldHaveOne<SignalRecorded>().SignalId);
+        }
+
+        _s.State.Recent.Select(r => r.SignalId).ShouldBe(ids.TakeLast(AccountJourney.RecentCapacity));
     }
 
     [Fact]

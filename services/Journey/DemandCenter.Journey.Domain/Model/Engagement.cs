@@ -16,6 +16,10 @@ public static class Engagement
             ? job
             : job with { Level = job.Level * Factor(now - asOf, s.HalfLifeDays), Momentum = job.Momentum * Factor(now - asOf, s.MomentumHalfLifeDays), AsOf = now };
 
+    /// <summary>The job's level alone, brought forward to <paramref name="now"/>: what the scores read, without a new state.</summary>
+    public static double LevelAt(this JobState job, DateTimeOffset now, EngagementSettings s) =>
+        job.AsOf is not { } asOf || now <= asOf ? job.Level : job.Level * Factor(now - asOf, s.HalfLifeDays);
+
     /// <summary>Adds evidence that happened at <paramref name="at"/>; a late-arriving signal counts as already decayed.</summary>
     public static JobState Add(this JobState job, double weight, DateTimeOffset at, EngagementSettings s)
     {

@@ -86,7 +86,7 @@ public static class Scoring
         double total = 0;
         foreach (var job in state.Jobs)
         {
-            total += job.At(now, playbook.Engagement).Level;
+            total += job.LevelAt(now, playbook.Engagement);
         }
 
         var since = now.AddDays(-s.BreadthWindowDays);
