@@ -71,9 +71,6 @@ public sealed class JourneyBenchmark : IAsyncDisposable
         // The publisher stands for Ingestion, another service: its JSON is written before the clock starts, so the timed
         // part pays only for handing the bytes to the broker (the broker itself and the Journey's consumer still count).
         var timed = PreparedMessages.Of(Messages(zipf, "account", Warmup, _signals));
-        // Each timed part starts right after a checkpoint, so that one due in the middle (every 1 GB of WAL, with a full
-        // page image for each page first written after it) does not land in one part and not the other.
-        await CheckpointAsync(dataSource);
         var eventsBefore = await CountAsync(dataSource, "SELECT count(*) FROM demand.events");
         var promptsBefore = await CountAsync(dataSource, "SELECT count(*) FROM demand.prompts");
         var jitted = System.Runtime.JitInfo.GetCompiledMethodCount();
@@ -97,7 +94,6 @@ public sealed class JourneyBenchmark : IAsyncDisposable
 
         // The store alone: the same number of events, the same batch size and account distribution, one session per batch.
         var store = host.Services.GetRequiredService<EventStore.EventStore>();
-        await CheckpointAsync(dataSource);
         var baseline = new Zipf(Accounts, 1.1, seed: 6);
         cpu = CpuMeter.Read();
         clock.Restart();
@@ -270,12 +266,6 @@ public sealed class JourneyBenchmark : IAsyncDisposable
         }
 
         throw new TimeoutException("The journey did not get through the signals.");
-    }
-
-    private static async Task CheckpointAsync(NpgsqlDataSource dataSource)
-    {
-        await using var cmd = dataSource.CreateCommand("CHECKPOINT");
-        await cmd.ExecuteNonQueryAsync();
     }
 
     private static async Task<long> CountAsync(NpgsqlDataSource dataSource, string sql)
