@@ -38,6 +38,23 @@ public sealed class ErasureTests(DemandInfrastructure infra) : IClassFixture<Dem
     }
 
     [Fact]
+    public async Task Preparing_keys_in_another_process_returns_the_stored_key_of_a_known_subject_and_stores_one_for_a_new_subject()
+    {
+        await using var first = await StoreHost.StartAsync(infra.ConnectionString, TestEvents.Register);
+        await first.Store.AppendAsync("n", ExpectedVersion.NoStream, [Noted("ann@acme.com", "likes the API")], default);
+        await using var second = await StoreHost.StartAsync(infra.ConnectionString, TestEvents.Register, settings: new Dictionary<string, string?> { ["Demand:Postgres:Schema"] = first.Schema });
+
+        // Nothing cached in the second process: one subject is stored already, one is new.
+        await second.Services.GetRequiredService<PersonalDataProtector>().PrepareAsync(["Ann@acme.com", "bo@acme.com"], default);
+        await second.Store.AppendAsync("n", ExpectedVersion.Any, [Noted("bo@acme.com", "asked for a trial")], default);
+
+        (await infra.ScalarAsync<long>($"SELECT count(*) FROM {first.Schema}.personal_keys")).ShouldBe(2);
+        (await second.Store.ReadStreamAsync("n")).Select(e => e.Data).ShouldBe(
+            [new ContactNoted("ann@acme.com", "likes the API", "acme.com"), new ContactNoted("bo@acme.com", "asked for a trial", "acme.com")]);
+        (await first.Store.ReadStreamAsync("n"))[1].Data.ShouldBe(new ContactNoted("bo@acme.com", "asked for a trial", "acme.com"));
+    }
+
+    [Fact]
     public async Task Another_process_stops_reading_an_erased_subject_once_its_cached_key_expires()
     {
         var shortCache = new Dictionary<string, string?> { ["Demand:Postgres:PersonalKeyCacheTtl"] = "00:00:00.200" };

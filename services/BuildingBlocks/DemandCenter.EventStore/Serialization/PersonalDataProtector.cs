@@ -120,10 +120,19 @@ public sealed class PersonalDataProtector(NpgsqlDataSource dataSource, EventStor
             return;
         }
 
+        // New subjects' keys come back from the insert; those already stored (which the insert's own statement cannot
+        // see as inserted) are looked up one by one on the primary key. As `subject = ANY(@s)`, the prepared statement's
+        // plan scanned the whole table and searched the array for every row: about 110 ms a batch at 50,000 keys, a
+        // third of the journey benchmark's PostgreSQL time, and growing with the table.
         await using var cmd = dataSource.CreateCommand(
             $"""
-            INSERT INTO {schema.Schema}.personal_keys (subject, key) SELECT * FROM unnest(@s, @k) ON CONFLICT (subject) DO NOTHING;
-            SELECT subject, key FROM {schema.Schema}.personal_keys WHERE subject = ANY(@s)
+            WITH inserted AS (
+                INSERT INTO {schema.Schema}.personal_keys (subject, key) SELECT * FROM unnest(@s, @k) ON CONFLICT (subject) DO NOTHING
+                RETURNING subject, key)
+            SELECT subject, key FROM inserted
+            UNION ALL
+            SELECT m.subject, stored.key FROM unnest(@s) AS m(subject)
+            CROSS JOIN LATERAL (SELECT key FROM {schema.Schema}.personal_keys p WHERE p.subject = m.subject LIMIT 1) stored
             """);
         cmd.Parameters.AddWithValue("s", missing);
         cmd.Parameters.AddWithValue("k", missing.Select(_ => RandomNumberGenerator.GetBytes(32)).ToArray());
