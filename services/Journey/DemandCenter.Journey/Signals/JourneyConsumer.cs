@@ -146,7 +146,12 @@ public sealed class JourneyConsumer(
 
         var previous = ahead.Count > 0 ? ahead[^1].Durable : Task.CompletedTask;
         var unsettled = new Unsettled(results, fresh.Where(i => i.SignalId is not null).Select(i => i.SignalId!.Value).ToHashSet(), Delta(team, teamAfter));
-        unsettled.Durable = WriteAfterAsync(previous, unsettled, accountIds, appends, outcomes, raised, rows, board.Concat(unreadable).ToList(), next, ct);
+        // What the write needs of the decisions, taken now: the decisions themselves (inputs, events, states before)
+        // would otherwise live until the commit, and a collection meanwhile would copy them all.
+        var changes = outcomes.SelectMany(d => d.Events.Select(e => new PendingChange(d.Input.CommandId, e, PromptChanges.Of(e, d.Before))))
+            .Where(c => c.Change is not null)
+            .ToList();
+        unsettled.Durable = WriteAfterAsync(previous, unsettled, accountIds, appends, changes, raised, rows, board.Concat(unreadable).ToList(), next, ct);
         _unsettled.Add(unsettled);
         if (batch.Count < BatchWork.LargeFrom)
         {
@@ -169,7 +174,7 @@ public sealed class JourneyConsumer(
         Unsettled batch,
         List<string> accountIds,
         List<(string StreamId, long From, List<RawNewEvent> Events)> appends,
-        Decision[] outcomes,
+        List<PendingChange> changes,
         List<PromptMessage> raised,
         List<AccountRow> rows,
         List<OutboxMessage> messages,
@@ -187,9 +192,6 @@ public sealed class JourneyConsumer(
 
             // Prompts need the session's transaction (their sequences go into the messages); most live batches raise or
             // change none and so write everything in the commit's round trips.
-            var changes = outcomes.SelectMany(d => d.Events.Select(e => (d.Input, Event: e, Change: PromptChanges.Of(e, d.Before))))
-                .Where(c => c.Change is not null)
-                .ToList();
             if (raised.Count > 0 || changes.Count > 0)
             {
                 var tx = await session.TransactionAsync(ct);
@@ -198,9 +200,9 @@ public sealed class JourneyConsumer(
                     session.Enqueue(PromptMessages.Raised(message));
                 }
 
-                foreach (var (input, e, change) in changes)
+                foreach (var change in changes)
                 {
-                    await PublishPromptChangeAsync(session, tx, input, e, change!, rows, ct);
+                    await PublishPromptChangeAsync(session, tx, change, rows, ct);
                 }
             }
 
@@ -421,8 +423,9 @@ public sealed class JourneyConsumer(
     }
 
     /// <summary>Writes a change to a prompt into the read model and queues the update the Hub pushes (or the refusal it answers).</summary>
-    private async Task PublishPromptChangeAsync(EventSession session, Npgsql.NpgsqlTransaction tx, JourneyInput input, JourneyEvent e, PromptChange change, List<AccountRow> rows, CancellationToken ct)
+    private async Task PublishPromptChangeAsync(EventSession session, Npgsql.NpgsqlTransaction tx, PendingChange pending, List<AccountRow> rows, CancellationToken ct)
     {
+        var (commandId, e, change) = (pending.CommandId, pending.Event, pending.Change!);
         if (change.Refusal is { } refusal)
         {
             var current = change.RefusedPromptId is { } pid ? await prompts.GetAsync(tx, pid, ct) : null;
@@ -430,16 +433,16 @@ public sealed class JourneyConsumer(
             {
                 session.Enqueue(PromptMessages.Updated(new PromptUpdate(current.PromptId, current.AccountId, current.Status, e.At, current)
                 {
-                    CommandId = input.CommandId,
+                    CommandId = commandId,
                     Rejected = refusal.Why,
                 }));
             }
-            else if (input.CommandId is { } commandId && rows.Find(r => r.State.AccountId == e.AccountId) is { } row)
+            else if (commandId is { } id && rows.Find(r => r.State.AccountId == e.AccountId) is { } row)
             {
                 // No prompt to answer with (a reassign_account, or a prompt unknown here): the account's card answers.
                 session.Enqueue(new OutboxMessage(Contracts.Topics.Board, e.AccountId, row.CardJson, new Dictionary<string, string>
                 {
-                    [MessageHeaders.CommandId] = commandId.ToString(),
+                    [MessageHeaders.CommandId] = id.ToString(),
                     [MessageHeaders.Rejected] = refusal.Why,
                 }));
             }
@@ -452,7 +455,7 @@ public sealed class JourneyConsumer(
         {
             session.Enqueue(PromptMessages.Updated(new PromptUpdate(c.Prompt.PromptId, c.Prompt.AccountId, c.Prompt.Status, e.At, c.Prompt)
             {
-                CommandId = input.CommandId,
+                CommandId = commandId,
                 PreviousSellerId = c.PreviousSellerId != c.Prompt.SellerId ? c.PreviousSellerId : null,
             }));
         }
@@ -473,6 +476,9 @@ public sealed class JourneyConsumer(
     }
 
     /// <summary>An input, the account's state before it, the events decided and the state after them.</summary>
+    /// <summary>A prompt change or refusal a batch must write and publish, and the command it answers.</summary>
+    private sealed record PendingChange(Guid? CommandId, JourneyEvent Event, PromptChange? Change);
+
     private sealed record Decision(JourneyInput Input, AccountJourney Before, IReadOnlyList<JourneyEvent> Events, AccountJourney After);
 
     /// <summary>A batch started and not yet durable: its resulting accounts, the signals it recorded and its change to the sellers' load.</summary>
