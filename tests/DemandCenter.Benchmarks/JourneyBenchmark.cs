@@ -47,7 +47,7 @@ public sealed class JourneyBenchmark : IAsyncDisposable
     public async Task RunAsync(TextWriter output)
     {
         output.WriteLine();
-        output.WriteLine($"Journey: {_signals:N0} signals over {Accounts:N0} accounts (Zipf 1.1), batches of up to {BatchSize:N0}, 8 partitions, after a warm-up of {Warmup:N0}");
+        output.WriteLine($"Journey: {_signals:N0} signals over {Accounts:N0} accounts (Zipf 1.1), batches of up to {BatchSize:N0}, 8 partitions, after warm-ups of {SmallBatchWarmup + JitWarmup:N0} signals on other accounts and {Warmup:N0} on these");
         using var host = await StartJourneyAsync();
         var dataSource = host.Services.GetRequiredService<NpgsqlDataSource>();
         var zipf = new Zipf(Accounts, 1.1, seed: 5);
@@ -56,7 +56,7 @@ public sealed class JourneyBenchmark : IAsyncDisposable
         // Methods called once a batch reach the JIT's last tier only after some sixty calls (call counting, then an
         // instrumented tier): small batches take them there in few signals, then large ones warm the parallel paths.
         // (With large batches alone, 60,000 signals left about 2,500 methods, over 3 s of JIT time, to the timed part.)
-        var warm = Messages(new Zipf(Accounts, 1.1, seed: 7), "warm", 0, SmallBatchWarmup + JitWarmup).GetEnumerator();
+        using var warm = Messages(new Zipf(Accounts, 1.1, seed: 7), "warm", 0, SmallBatchWarmup + JitWarmup).GetEnumerator();
         for (var done = 0; done < SmallBatchWarmup; done += SmallBatch)
         {
             Produce(Take(warm, SmallBatch));

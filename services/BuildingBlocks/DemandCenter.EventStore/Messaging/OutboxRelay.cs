@@ -79,7 +79,6 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, EventStoreSchema sc
             return 0;
         }
 
-
         var deliveries = rows.Select(r =>
         {
             var headers = new Headers();

@@ -123,7 +123,8 @@ public sealed class PersonalDataProtector(NpgsqlDataSource dataSource, EventStor
         // New subjects' keys come back from the insert; those already stored (which the insert's own statement cannot
         // see as inserted) are looked up one by one on the primary key. As `subject = ANY(@s)`, the prepared statement's
         // plan scanned the whole table and searched the array for every row: about 110 ms a batch at 50,000 keys, a
-        // third of the journey benchmark's PostgreSQL time, and growing with the table.
+        // third of the journey benchmark's PostgreSQL time, and growing with the table. (A subject another process stores
+        // while this runs comes back from neither half; sealing then fetches its key on its own.)
         await using var cmd = dataSource.CreateCommand(
             $"""
             WITH inserted AS (
