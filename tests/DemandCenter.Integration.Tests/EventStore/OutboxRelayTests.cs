@@ -20,7 +20,7 @@ public sealed class OutboxRelayTests(DemandInfrastructure infra) : IClassFixture
             services => services.AddKafka(new ConfigurationBuilder().AddInMemoryCollection(settings!).Build()));
         var relay = new OutboxRelay(
             host.Services.GetRequiredService<NpgsqlDataSource>(), host.Services.GetRequiredService<EventStoreSchema>(),
-            host.Services.GetRequiredService<SharedProducer>(), host.Services.GetRequiredService<OutboxSignal>(), NullLogger<OutboxRelay>.Instance);
+            host.Services.GetRequiredService<SharedProducer>(), host.Services.GetRequiredService<OutboxSignal>(), TimeProvider.System, NullLogger<OutboxRelay>.Instance);
         var early = "early-" + Guid.NewGuid().ToString("n");
         var later = "later-" + Guid.NewGuid().ToString("n");
 

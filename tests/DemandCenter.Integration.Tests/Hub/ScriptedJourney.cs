@@ -21,6 +21,7 @@ public sealed class ScriptedJourney : IAsyncDisposable
     private readonly Task _loop;
     private readonly ConcurrentDictionary<string, string> _refusals = new();
     private readonly ConcurrentDictionary<string, bool> _ignored = new();
+    private readonly ConcurrentDictionary<string, string> _accountRefusals = new();
 
     public ScriptedJourney(DemandInfrastructure infra)
     {
@@ -35,7 +36,7 @@ public sealed class ScriptedJourney : IAsyncDisposable
     public void Refuse(string promptId, string reason) => _refusals[promptId] = reason;
 
     /// <summary>Reassignments of this account are refused: its current card comes back with the command's id and the reason.</summary>
-    public void RefuseAccount(string accountId, string reason) => _refusals["account:" + accountId] = reason;
+    public void RefuseAccount(string accountId, string reason) => _accountRefusals[accountId] = reason;
 
     /// <summary>Commands on this prompt get no answer at all.</summary>
     public void Ignore(string promptId) => _ignored[promptId] = true;
@@ -99,7 +100,7 @@ public sealed class ScriptedJourney : IAsyncDisposable
 
     private async Task AnswerAsync(JourneyCommandMessage command)
     {
-        if (command.Kind == JourneyCommandKinds.ReassignAccount && _refusals.TryGetValue("account:" + command.AccountId, out var refusal))
+        if (command.Kind == JourneyCommandKinds.ReassignAccount && _accountRefusals.TryGetValue(command.AccountId, out var refusal))
         {
             await _infra.PublishAsync(Topics.Board, command.AccountId, ContractJson.Serialize(Card(command.AccountId, BuyingJobs.Validation, DateTimeOffset.UtcNow.Ticks)),
                 new Headers().AddString(MessageHeaders.CommandId, command.CommandId.ToString()).AddString(MessageHeaders.Rejected, refusal));

@@ -12,7 +12,7 @@ namespace DemandCenter.EventStore;
 /// instances can relay side by side; a crash between publish and delete republishes (at least once), and
 /// consumers dedupe by the ids the messages carry.
 /// </summary>
-public sealed class OutboxRelay(NpgsqlDataSource dataSource, EventStoreSchema schema, SharedProducer producer, OutboxSignal signal, ILogger<OutboxRelay> logger) : BackgroundService
+public sealed class OutboxRelay(NpgsqlDataSource dataSource, EventStoreSchema schema, SharedProducer producer, OutboxSignal signal, TimeProvider time, ILogger<OutboxRelay> logger) : BackgroundService
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
@@ -21,7 +21,7 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, EventStoreSchema sc
     // here; a row with a lower id that commits late, or one another relay let go of, is found by a scan from the
     // start at least every poll interval.
     private long _after;
-    private long _fullPassDue;
+    private DateTimeOffset _fullPassDue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -57,11 +57,11 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, EventStoreSchema sc
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         var rows = new List<(long Id, string Topic, string Key, byte[] Payload, string Headers)>();
-        var now = Environment.TickCount64;
+        var now = time.GetUtcNow();
         var after = now >= _fullPassDue ? 0 : _after;
         if (after == 0)
         {
-            _fullPassDue = now + (long)PollInterval.TotalMilliseconds;
+            _fullPassDue = now + PollInterval;
         }
 
         await using (var select = new NpgsqlCommand($"SELECT id, topic, key, payload, headers::text FROM {schema.Schema}.outbox WHERE id > @after ORDER BY id LIMIT 500 FOR UPDATE SKIP LOCKED", conn, tx))

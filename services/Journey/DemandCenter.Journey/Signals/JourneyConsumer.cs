@@ -148,8 +148,9 @@ public sealed class JourneyConsumer(
         var unsettled = new Unsettled(results, fresh.Where(i => i.SignalId is not null).Select(i => i.SignalId!.Value).ToHashSet(), Delta(team, teamAfter));
         // What the write needs of the decisions, taken now: the decisions themselves (inputs, events, states before)
         // would otherwise live until the commit, and a collection meanwhile would copy them all.
-        var changes = outcomes.SelectMany(d => d.Events.Select(e => new PendingChange(d.Input.CommandId, e, PromptChanges.Of(e, d.Before))))
+        var changes = outcomes.SelectMany(d => d.Events.Select(e => (d.Input.CommandId, Event: e, Change: PromptChanges.Of(e, d.Before))))
             .Where(c => c.Change is not null)
+            .Select(c => new PendingChange(c.CommandId, c.Event, c.Change!))
             .ToList();
         unsettled.Durable = WriteAfterAsync(previous, unsettled, accountIds, appends, changes, raised, rows, board.Concat(unreadable).ToList(), next, ct);
         _unsettled.Add(unsettled);
@@ -425,7 +426,7 @@ public sealed class JourneyConsumer(
     /// <summary>Writes a change to a prompt into the read model and queues the update the Hub pushes (or the refusal it answers).</summary>
     private async Task PublishPromptChangeAsync(EventSession session, Npgsql.NpgsqlTransaction tx, PendingChange pending, List<AccountRow> rows, CancellationToken ct)
     {
-        var (commandId, e, change) = (pending.CommandId, pending.Event, pending.Change!);
+        var (commandId, e, change) = pending;
         if (change.Refusal is { } refusal)
         {
             var current = change.RefusedPromptId is { } pid ? await prompts.GetAsync(tx, pid, ct) : null;
@@ -477,7 +478,7 @@ public sealed class JourneyConsumer(
 
     /// <summary>An input, the account's state before it, the events decided and the state after them.</summary>
     /// <summary>A prompt change or refusal a batch must write and publish, and the command it answers.</summary>
-    private sealed record PendingChange(Guid? CommandId, JourneyEvent Event, PromptChange? Change);
+    private sealed record PendingChange(Guid? CommandId, JourneyEvent Event, PromptChange Change);
 
     private sealed record Decision(JourneyInput Input, AccountJourney Before, IReadOnlyList<JourneyEvent> Events, AccountJourney After);
 
