@@ -55,6 +55,22 @@ public sealed class ErasureTests(DemandInfrastructure infra) : IClassFixture<Dem
     }
 
     [Fact]
+    public async Task A_contact_who_comes_back_after_erasure_is_sealed_with_a_new_key_and_the_same_note_never_seals_the_same_way_twice()
+    {
+        await using var host = await StoreHost.StartAsync(infra.ConnectionString, TestEvents.Register);
+        await host.Store.AppendAsync("back", ExpectedVersion.NoStream, [Noted("kim@acme.com", "asked about SSO"), Noted("kim@acme.com", "asked about SSO")], default);
+        var sealedTwice = (await infra.ScalarAsync<string[]>($"SELECT array_agg(data->>'note' ORDER BY version) FROM {host.Schema}.events"))!;
+        sealedTwice[0].ShouldNotBe(sealedTwice[1], "each seal draws its own nonce");
+
+        await host.Services.GetRequiredService<PersonalDataEraser>().EraseAsync("kim@acme.com", default);
+        // Sealed in the same process that sealed with the erased key: the new key must be the one used.
+        await host.Store.AppendAsync("back", ExpectedVersion.Any, [Noted("kim@acme.com", "came back")], default);
+
+        (await host.Store.ReadStreamAsync("back")).Select(e => ((ContactNoted)e.Data).Note)
+            .ShouldBe([PersonalDataProtector.Erased, PersonalDataProtector.Erased, "came back"]);
+    }
+
+    [Fact]
     public async Task Another_process_stops_reading_an_erased_subject_once_its_cached_key_expires()
     {
         var shortCache = new Dictionary<string, string?> { ["Demand:Postgres:PersonalKeyCacheTtl"] = "00:00:00.200" };

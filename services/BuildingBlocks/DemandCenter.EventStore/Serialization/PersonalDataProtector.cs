@@ -18,14 +18,49 @@ public sealed class PersonalDataProtector(NpgsqlDataSource dataSource, EventStor
     public const string Erased = "[erased]";
     private const int NonceSize = 12;
     private const int TagSize = 16;
+    private const int NoncesPerFill = 256;
+    private const int CiphersPerThread = 128;
+    private const int MaxCachedSubjects = 200_000;
+
+    // Sealing is per field of every event written, so its fixed costs count: an HMAC for the subject, a call into the
+    // random generator for the nonce and a cipher context keyed for the subject cost about 1.5, 1.2 and 1.6 µs each,
+    // against 1.2 µs for the encryption itself. Each thread draws its nonces from its own random block and keeps the
+    // ciphers of the keys it used last (by key instance, so a subject given a new key gets a new cipher).
+    [ThreadStatic]
+    private static byte[]? t_nonces;
+
+    [ThreadStatic]
+    private static int t_noncesUsed;
+
+    [ThreadStatic]
+    private static Dictionary<byte[], AesGcm>? t_ciphers;
+
     private readonly ConcurrentDictionary<string, (byte[]? Key, DateTimeOffset At)> _keys = new(StringComparer.Ordinal);
+
+    // Subjects by the value they derive from: a batch names the same contacts many times. Held in memory only, and
+    // dropped whole when full (the values are the contacts the hot accounts hold anyway).
+    private readonly ConcurrentDictionary<string, string> _subjects = new(StringComparer.Ordinal);
     private readonly Lock _pepperGate = new();
     private byte[]? _pepper;
+    private int _subjectCount;
 
     public string SubjectOf(string value)
     {
+        if (_subjects.TryGetValue(value, out var subject))
+        {
+            return subject;
+        }
+
         var mac = HMACSHA256.HashData(Pepper(), Encoding.UTF8.GetBytes(value.Trim().ToLowerInvariant()));
-        return Convert.ToHexStringLower(mac.AsSpan(0, 16));
+        subject = Convert.ToHexStringLower(mac.AsSpan(0, 16));
+        if (Interlocked.Increment(ref _subjectCount) > MaxCachedSubjects)
+        {
+            _subjects.Clear();
+            Interlocked.Exchange(ref _subjectCount, 0);
+        }
+
+        _subjects[value] = subject;
+        return subject;
     }
 
     public JsonObject Protect(string subjectValue, string plaintext)
@@ -48,13 +83,46 @@ public sealed class PersonalDataProtector(NpgsqlDataSource dataSource, EventStor
         var plain = Encoding.UTF8.GetBytes(plaintext);
         var sealedBytes = new byte[NonceSize + plain.Length + TagSize];
         var nonce = sealedBytes.AsSpan(0, NonceSize);
-        RandomNumberGenerator.Fill(nonce);
-        using (var aes = new AesGcm(key, TagSize))
+        NextNonce(nonce);
+        CipherFor(key).Encrypt(nonce, plain, sealedBytes.AsSpan(NonceSize, plain.Length), sealedBytes.AsSpan(NonceSize + plain.Length), Encoding.ASCII.GetBytes(subject));
+        return (subject, Convert.ToBase64String(sealedBytes));
+    }
+
+    /// <summary>A fresh random nonce: the thread's next slice of a block from the cryptographic generator, used once.</summary>
+    private static void NextNonce(Span<byte> nonce)
+    {
+        var block = t_nonces ??= new byte[NonceSize * NoncesPerFill];
+        if (t_noncesUsed == 0)
         {
-            aes.Encrypt(nonce, plain, sealedBytes.AsSpan(NonceSize, plain.Length), sealedBytes.AsSpan(NonceSize + plain.Length), Encoding.ASCII.GetBytes(subject));
+            RandomNumberGenerator.Fill(block);
         }
 
-        return (subject, Convert.ToBase64String(sealedBytes));
+        block.AsSpan(t_noncesUsed * NonceSize, NonceSize).CopyTo(nonce);
+        t_noncesUsed = (t_noncesUsed + 1) % NoncesPerFill;
+    }
+
+    /// <summary>This thread's cipher for the key (a cipher is not safe to share between threads).</summary>
+    private static AesGcm CipherFor(byte[] key)
+    {
+        var ciphers = t_ciphers ??= new Dictionary<byte[], AesGcm>(ReferenceEqualityComparer.Instance);
+        if (ciphers.TryGetValue(key, out var cipher))
+        {
+            return cipher;
+        }
+
+        if (ciphers.Count >= CiphersPerThread)
+        {
+            foreach (var old in ciphers.Values)
+            {
+                old.Dispose();
+            }
+
+            ciphers.Clear();
+        }
+
+        cipher = new AesGcm(key, TagSize);
+        ciphers[key] = cipher;
+        return cipher;
     }
 
     /// <summary>The plaintext, or <see cref="Erased"/> once the subject's key is gone.</summary>
@@ -72,8 +140,7 @@ public sealed class PersonalDataProtector(NpgsqlDataSource dataSource, EventStor
         var plain = new byte[length];
         try
         {
-            using var aes = new AesGcm(key, TagSize);
-            aes.Decrypt(sealedBytes.AsSpan(0, NonceSize), sealedBytes.AsSpan(NonceSize, length), sealedBytes.AsSpan(NonceSize + length), plain, Encoding.ASCII.GetBytes(subject));
+            CipherFor(key).Decrypt(sealedBytes.AsSpan(0, NonceSize), sealedBytes.AsSpan(NonceSize, length), sealedBytes.AsSpan(NonceSize + length), plain, Encoding.ASCII.GetBytes(subject));
         }
         catch (AuthenticationTagMismatchException)
         {
@@ -90,6 +157,7 @@ public sealed class PersonalDataProtector(NpgsqlDataSource dataSource, EventStor
     public async Task<string> EraseAsync(NpgsqlTransaction tx, string subjectValue, CancellationToken ct)
     {
         var subject = SubjectOf(subjectValue);
+        _subjects.TryRemove(subjectValue, out _);
         await using var cmd = new NpgsqlCommand(
             $"DELETE FROM {schema.Schema}.personal_keys WHERE subject = @s; INSERT INTO {schema.Schema}.erased_subjects (subject) VALUES (@s) ON CONFLICT DO NOTHING",
             tx.Connection, tx);
