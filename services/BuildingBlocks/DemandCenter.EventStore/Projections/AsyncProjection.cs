@@ -5,6 +5,9 @@ namespace DemandCenter.EventStore;
 /// <summary>An event as the daemon hands it to projections: metadata always, the JSON only for the types the projection reads.</summary>
 public sealed record RawEvent(long Sequence, ulong TxId, string StreamId, long Version, Guid EventId, string Type, DateTimeOffset RecordedAt, string? Json);
 
+/// <summary>A page of the feed: its events, the position it read up to (past any events it skipped), and whether it hit its limit.</summary>
+public sealed record FeedPage(IReadOnlyList<RawEvent> Events, ulong TxId, long Sequence, bool Full);
+
 /// <summary>A batch of events to apply inside <see cref="Transaction"/>, which also moves the projection's checkpoint.</summary>
 public sealed record ProjectionBatch(NpgsqlTransaction Transaction, string Table, IReadOnlyList<RawEvent> Events, EventSerializer Serializer)
 {
@@ -30,6 +33,12 @@ public interface IAsyncProjection
     /// other event's JSON (a journey batch's events are mostly signals that a transition count never opens).
     /// </summary>
     IReadOnlyCollection<string> DataOf { get; }
+
+    /// <summary>
+    /// Whether it looks at no event outside <see cref="DataOf"/>: the feed then skips the others in the database
+    /// instead of handing over every event's metadata (a journey's transitions are a few in a hundred of its events).
+    /// </summary>
+    bool ReadsOnlyDataOf => false;
 
     /// <summary>DDL creating an empty table of this projection's shape under <paramref name="qualifiedTable"/> (idempotent).</summary>
     string CreateTable(string qualifiedTable);

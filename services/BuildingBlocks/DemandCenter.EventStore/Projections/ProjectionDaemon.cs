@@ -88,32 +88,32 @@ public sealed class ProjectionDaemon(
         (ulong Tx, long Seq) position = (0, 0);
         long processed = 0;
 
-        async Task<int> StepAsync()
+        // Whether the page was full: a short one read everything below the feed's horizon.
+        async Task<bool> StepAsync()
         {
-            var events = await feed.ReadAfterAsync(position.Tx, position.Seq, RebuildBatchSize, projection.DataOf, ct);
-            if (events.Count == 0)
+            var page = await feed.ReadPageAsync(position.Tx, position.Seq, RebuildBatchSize, projection.DataOf, projection.ReadsOnlyDataOf, ct);
+            if (page.Events.Count > 0)
             {
-                return 0;
+                await using var conn = await dataSource.OpenConnectionAsync(ct);
+                await using var tx = await conn.BeginTransactionAsync(ct);
+                await projection.ApplyAsync(new ProjectionBatch(tx, Qualified(next), page.Events, serializer), ct);
+                await tx.CommitAsync(ct);
+                processed += page.Events.Count;
+                progress?.Report(new RebuildProgress(name, processed, Math.Max(total, processed), processed / Math.Max(clock.Elapsed.TotalSeconds, 1e-3), false));
             }
 
-            await using var conn = await dataSource.OpenConnectionAsync(ct);
-            await using var tx = await conn.BeginTransactionAsync(ct);
-            await projection.ApplyAsync(new ProjectionBatch(tx, Qualified(next), events, serializer), ct);
-            await tx.CommitAsync(ct);
-            position = (events[^1].TxId, events[^1].Sequence);
-            processed += events.Count;
-            progress?.Report(new RebuildProgress(name, processed, Math.Max(total, processed), processed / Math.Max(clock.Elapsed.TotalSeconds, 1e-3), false));
-            return events.Count;
+            position = (page.TxId, page.Sequence);
+            return page.Full;
         }
 
-        while (await StepAsync() == RebuildBatchSize)
+        while (await StepAsync())
         {
         }
 
         await runner.Gate.WaitAsync(ct);
         try
         {
-            while (await StepAsync() > 0)
+            while (await StepAsync())
             {
             }
 
@@ -155,13 +155,13 @@ public sealed class ProjectionDaemon(
         var failures = 0;
         while (!ct.IsCancellationRequested)
         {
-            var applied = 0;
+            var more = false;
             await runner.Gate.WaitAsync(ct);
             try
             {
                 if (!runner.Parked)
                 {
-                    applied = await ApplyNextAsync(runner, ct);
+                    more = await ApplyNextAsync(runner, ct);
                     failures = 0;
                 }
             }
@@ -186,7 +186,7 @@ public sealed class ProjectionDaemon(
                 runner.Gate.Release();
             }
 
-            if (applied < BatchSize)
+            if (!more)
             {
                 var delay = failures > 0 ? Kafka.Backoff.After(failures) : Poll;
                 await runner.WaitAsync(delay, ct);
@@ -194,19 +194,21 @@ public sealed class ProjectionDaemon(
         }
     }
 
-    private async Task<int> ApplyNextAsync(Runner runner, CancellationToken ct)
+    /// <summary>Applies the next page, if it has events, and moves the checkpoint; whether the page was full (more is waiting).</summary>
+    private async Task<bool> ApplyNextAsync(Runner runner, CancellationToken ct)
     {
         var projection = runner.Projection;
-        var events = await feed.ReadAfterAsync(runner.Checkpoint.Tx, runner.Checkpoint.Seq, BatchSize, projection.DataOf, ct);
-        if (events.Count == 0)
+        var page = await feed.ReadPageAsync(runner.Checkpoint.Tx, runner.Checkpoint.Seq, BatchSize, projection.DataOf, projection.ReadsOnlyDataOf, ct);
+        if (page.Events.Count == 0)
         {
-            return 0;
+            // Nothing to apply (the feed may have skipped events): the position moves here and is stored with the next batch.
+            runner.Checkpoint = (page.TxId, page.Sequence);
+            return page.Full;
         }
 
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        await projection.ApplyAsync(new ProjectionBatch(tx, Qualified(projection.Table), events, serializer), ct);
-        var last = events[^1];
+        await projection.ApplyAsync(new ProjectionBatch(tx, Qualified(projection.Table), page.Events, serializer), ct);
         await using (var cmd = new NpgsqlCommand(
             $"""
             INSERT INTO {schema.Schema}.projection_checkpoints (name, tx_id, seq) VALUES (@n, @tx, @seq)
@@ -214,14 +216,14 @@ public sealed class ProjectionDaemon(
             """, conn, tx))
         {
             cmd.Parameters.AddWithValue("n", projection.Name);
-            cmd.Parameters.Add(new NpgsqlParameter("tx", NpgsqlDbType.Xid8) { Value = last.TxId });
-            cmd.Parameters.AddWithValue("seq", last.Sequence);
+            cmd.Parameters.Add(new NpgsqlParameter("tx", NpgsqlDbType.Xid8) { Value = page.TxId });
+            cmd.Parameters.AddWithValue("seq", page.Sequence);
             await cmd.ExecuteNonQueryAsync(ct);
         }
 
         await tx.CommitAsync(ct);
-        runner.Checkpoint = (last.TxId, last.Sequence);
-        return events.Count;
+        runner.Checkpoint = (page.TxId, page.Sequence);
+        return page.Full;
     }
 
     private async Task ParkAsync(Runner runner, Exception error, int failures, CancellationToken ct)

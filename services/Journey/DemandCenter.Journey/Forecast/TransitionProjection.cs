@@ -16,6 +16,8 @@ public sealed class TransitionProjection : IAsyncProjection
 
     public IReadOnlyCollection<string> DataOf { get; } = [JourneyEventTypes.FocusJobChanged, JourneyEventTypes.PromptCompleted];
 
+    public bool ReadsOnlyDataOf => true;
+
     /// <summary>One table for both kinds of row: kind 'move' (from job -> to job) and 'outcome' (job, action).</summary>
     public string CreateTable(string qualifiedTable) => $"""
         CREATE TABLE IF NOT EXISTS {qualifiedTable} (
