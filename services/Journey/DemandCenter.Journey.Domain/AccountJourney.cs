@@ -112,7 +112,7 @@ public sealed record AccountProfile(
     decimal? AnnualRevenue = null)
 {
     /// <summary>The stream's own facts win over the directory's.</summary>
-    public AccountProfile With(ProfileOverrides o) => new(
+    public AccountProfile With(ProfileOverrides o) => o == ProfileOverrides.None ? this : new(
         AccountId, o.Name ?? Name, o.OwnerSellerId ?? OwnerSellerId, o.Territory ?? Territory, o.Segment ?? Segment, o.Tier ?? Tier, o.AnnualRevenue ?? AnnualRevenue);
 }
 
@@ -122,8 +122,15 @@ public static class ChannelBits
 
     public static int Of(string channel)
     {
-        var i = All.ToList().IndexOf(channel);
-        return i < 0 ? 0 : 1 << i;
+        for (var i = 0; i < All.Count; i++)
+        {
+            if (All[i] == channel)
+            {
+                return 1 << i;
+            }
+        }
+
+        return 0;
     }
 
     public static IReadOnlyList<string> Names(int bits) => [.. All.Where((_, i) => (bits & (1 << i)) != 0)];

@@ -370,32 +370,42 @@ public static class JourneyDecider
     /// </summary>
     public static DateTimeOffset? NextCheck(AccountJourney state, JourneyContext ctx)
     {
-        var candidates = new List<DateTimeOffset>();
-        foreach (var p in state.ActivePrompts)
+        // The earliest candidate, kept as it goes: this runs for every account a batch writes.
+        DateTimeOffset? next = null;
+        void Consider(DateTimeOffset at) => next = next is { } n && n <= at ? n : at;
+
+        foreach (var (_, p) in state.Prompts)
         {
             if (p.Status == PromptStatus.Snoozed && p.SnoozedUntil is { } until)
             {
-                candidates.Add(until);
+                Consider(until);
             }
             else if (p.Status == PromptStatus.Open && p.Escalations < ctx.Playbook.Routing.MaxEscalations)
             {
-                candidates.Add(p.SlaBy);
+                Consider(p.SlaBy);
             }
         }
 
-        foreach (var rule in ctx.Playbook.Rules.Where(r => r.Trigger.Contains(SignalKeys.Tick)))
+        var rules = ctx.Playbook.Rules;
+        for (var i = 0; i < rules.Count; i++)
         {
+            var rule = rules[i];
+            if (!rule.Trigger.Contains(SignalKeys.Tick))
+            {
+                continue;
+            }
+
             if (rule.When?.StalledDays is { } stalled && state.LastProgressAt is { } progress)
             {
-                candidates.Add(Max(progress.AddDays(stalled), state.LastFired.TryGetValue(rule.Id, out var fired) ? fired.AddHours(rule.CooldownHours) : progress));
+                Consider(Max(progress.AddDays(stalled), state.LastFired.TryGetValue(rule.Id, out var fired) ? fired.AddHours(rule.CooldownHours) : progress));
             }
             else if (rule.When?.NoInPersonDays is { } days && state.LastSignalAt is not null)
             {
-                candidates.Add(state.LastInPersonAt is { } met ? met.AddDays(days) : state.LastSignalAt.Value.AddDays(1));
+                Consider(state.LastInPersonAt is { } met ? met.AddDays(days) : state.LastSignalAt.Value.AddDays(1));
             }
         }
 
-        return candidates.Count == 0 ? null : candidates.Min();
+        return next;
     }
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;

@@ -41,9 +41,12 @@ public static class Engagement
         var evidence = new SortedDictionary<string, double>(StringComparer.Ordinal);
         foreach (var key in keys)
         {
-            foreach (var (job, weight) in playbook.Evidence.GetValueOrDefault(key) ?? new Dictionary<string, double>())
+            if (playbook.Evidence.GetValueOrDefault(key) is { } weights)
             {
-                evidence[job] = evidence.GetValueOrDefault(job) + weight;
+                foreach (var (job, weight) in weights)
+                {
+                    evidence[job] = evidence.GetValueOrDefault(job) + weight;
+                }
             }
         }
 

@@ -15,7 +15,8 @@ public static class Rules
         var playbook = ctx.Playbook;
         JourneyScores? scores = null;
         JourneyScores Scores() => scores ??= Scoring.Of(state, now, playbook);
-        var firedActions = new HashSet<string>(StringComparer.Ordinal);
+        // Made when a rule first fires: most evaluations fire none.
+        HashSet<string>? firedActions = null;
 
         foreach (var rule in playbook.RulesInOrder)
         {
@@ -27,7 +28,7 @@ public static class Rules
             // One prompt per account and action at a time (also among this evaluation's firings); a cooldown per rule;
             // a seller working the account is left alone.
             if (HasActive(state, rule.Action)
-                || firedActions.Contains(rule.Action)
+                || firedActions?.Contains(rule.Action) == true
                 || (state.LastFired.TryGetValue(rule.Id, out var last) && now - last < TimeSpan.FromHours(rule.CooldownHours))
                 || (!rule.BypassSuppression && state.WorkingUntil > now))
             {
@@ -43,7 +44,7 @@ public static class Rules
             var facts = Facts(state, profile, trigger, window, now, ctx, () => Scoring.Explain(state, now, playbook));
             var contact = trigger?.ContactId ?? window?.LastOrDefault(s => s.ContactId is not null)?.ContactId
                 ?? state.BuyingGroup.OrderByDescending(m => m.Value.LastActive).Select(m => m.Key).FirstOrDefault();
-            firedActions.Add(rule.Action);
+            (firedActions ??= new HashSet<string>(StringComparer.Ordinal)).Add(rule.Action);
             var evidence = (window is { Count: > 0 } ? window.TakeLast(10).Select(s => s.SignalId) : trigger is null ? [] : [trigger.SignalId]).ToList();
             yield return new Firing(rule, Fill(rule.Reason, facts), contact, evidence);
         }
@@ -52,9 +53,11 @@ public static class Rules
     // Loops rather than lambdas: these run for every rule on every signal, and a lambda capturing the rule is a new delegate each time.
     private static bool Triggered(OutreachRule rule, IReadOnlyCollection<string> triggers)
     {
-        foreach (var key in rule.Trigger)
+        // By index: a foreach over the interface boxes the list's enumerator.
+        var keys = rule.Trigger;
+        for (var i = 0; i < keys.Count; i++)
         {
-            if (triggers.Contains(key) || (key == SignalKeys.Any && !triggers.Contains(SignalKeys.Tick)))
+            if (triggers.Contains(keys[i]) || (keys[i] == SignalKeys.Any && !triggers.Contains(SignalKeys.Tick)))
             {
                 return true;
             }
@@ -65,9 +68,10 @@ public static class Rules
 
     private static bool HasActive(AccountJourney state, string action)
     {
-        foreach (var prompt in state.ActivePrompts)
+        // The dictionary's own struct enumerator: ActivePrompts (its Values) allocates an iterator.
+        foreach (var prompt in state.Prompts)
         {
-            if (prompt.Action == action)
+            if (prompt.Value.Action == action)
             {
                 return true;
             }

@@ -120,9 +120,9 @@ public static class Scoring
             salesForm |= r.Key is "form:contact_sales" or "form:demo_request";
             if (!urgentIntent && r.Key.StartsWith("chat:", StringComparison.Ordinal))
             {
-                foreach (var intent in s.UrgencyIntents)
+                for (var i = 0; i < s.UrgencyIntents.Count; i++)
                 {
-                    urgentIntent |= r.Key.AsSpan(5).SequenceEqual(intent);
+                    urgentIntent |= r.Key.AsSpan(5).SequenceEqual(s.UrgencyIntents[i]);
                 }
             }
         }
