@@ -152,7 +152,10 @@ public sealed class JourneyConsumer(
             .Where(c => c.Change is not null)
             .Select(c => new PendingChange(c.CommandId, c.Event, c.Change!))
             .ToList();
-        unsettled.Durable = WriteAfterAsync(previous, unsettled, accountIds, appends, changes, raised, rows, board.Concat(unreadable).ToList(), next, ct);
+        // The rows' upsert is made here, snapshots serialized on both cores, so the batch's write (which one batch at a
+        // time does, and which bounds the journey's rate) only sends it.
+        var save = rows.Count > 0 ? accounts.SaveCommand(rows) : null;
+        unsettled.Durable = WriteAfterAsync(previous, unsettled, accountIds, appends, changes, raised, rows, save, board.Concat(unreadable).ToList(), next, ct);
         _unsettled.Add(unsettled);
         if (batch.Count < BatchWork.LargeFrom)
         {
@@ -178,6 +181,7 @@ public sealed class JourneyConsumer(
         List<PendingChange> changes,
         List<PromptMessage> raised,
         List<AccountRow> rows,
+        Npgsql.NpgsqlBatchCommand? save,
         List<OutboxMessage> messages,
         List<TopicPartitionOffset> next,
         CancellationToken ct)
@@ -207,10 +211,11 @@ public sealed class JourneyConsumer(
                 }
             }
 
-            if (rows.Count > 0)
+            if (save is not null)
             {
-                session.Write(accounts.SaveCommand(rows));
+                session.Write(save);
             }
+
             foreach (var message in messages)
             {
                 session.Enqueue(message);
