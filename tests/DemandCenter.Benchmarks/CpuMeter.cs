@@ -15,6 +15,8 @@ public readonly record struct CpuMeter(TimeSpan Process, TimeSpan Postgres)
 
     public CpuMeter Since(CpuMeter start) => new(Process - start.Process, Postgres - start.Postgres);
 
+    public CpuMeter Plus(CpuMeter other) => new(Process + other.Process, Postgres + other.Postgres);
+
     /// <summary>Microseconds of CPU per item, this process and PostgreSQL.</summary>
     public string Per(long items) =>
         $"{Process.TotalMicroseconds / items:N0} µs here + {Postgres.TotalMicroseconds / items:N0} µs PostgreSQL";
