@@ -145,4 +145,18 @@ public sealed class AppendTests(DemandInfrastructure infra) : IClassFixture<Dema
 
         (await infra.ScalarAsync<long>($"SELECT count(*) FROM {host.Schema}.schema_migrations")).ShouldBe(4);
     }
+
+    [Fact]
+    public async Task An_installation_from_before_the_account_activity_projection_was_retired_loses_its_table_and_checkpoint_at_start()
+    {
+        await using var host = await StoreHost.StartAsync(infra.ConnectionString, TestEvents.Register, s => s.AddSingleton(DemandCenter.Journey.Accounts.AccountProjection.Ddl));
+        await infra.ScalarAsync<long>(
+            $"CREATE TABLE {host.Schema}.account_activity (account_id text, day date, signals int); INSERT INTO {host.Schema}.projection_checkpoints (name) VALUES ('account_activity'); SELECT 0");
+
+        await host.Services.GetRequiredService<EventStoreSchema>().EnsureAsync(default);
+
+        (await infra.ScalarAsync<long>($"SELECT count(*) FROM pg_tables WHERE schemaname = '{host.Schema}' AND tablename = 'account_activity'")).ShouldBe(0);
+        (await infra.ScalarAsync<long>($"SELECT count(*) FROM {host.Schema}.projection_checkpoints WHERE name = 'account_activity'")).ShouldBe(0);
+        (await infra.ScalarAsync<long>($"SELECT count(*) FROM pg_tables WHERE schemaname = '{host.Schema}' AND tablename = 'account_journeys'")).ShouldBe(1);
+    }
 }

@@ -45,6 +45,10 @@ public sealed class AccountProjection(EventStoreSchema schema, EventSerializer s
         ALTER TABLE {s}.account_journeys ALTER COLUMN state DROP NOT NULL;
         CREATE INDEX IF NOT EXISTS account_journeys_next_check ON {s}.account_journeys (next_check_at) WHERE next_check_at IS NOT NULL;
         CREATE INDEX IF NOT EXISTS account_journeys_updated ON {s}.account_journeys (updated_at DESC);
+        -- Retired: the account_activity projection, which nothing read; installations from before keep neither its
+        -- table nor its checkpoint.
+        DROP TABLE IF EXISTS {s}.account_activity;
+        DELETE FROM {s}.projection_checkpoints WHERE name = 'account_activity';
         """);
 
     public static AccountJourney Read(string json) => JsonSerializer.Deserialize<AccountJourney>(json, ContractJson.Options)!;
