@@ -31,6 +31,7 @@ public sealed class BenchCluster : IAsyncDisposable
     {
         var postgres = new EmbeddedPostgres(Path.Combine(Path.GetTempPath(), "demand-bench-" + Guid.NewGuid().ToString("n")[..8]), Console.WriteLine, durable: true);
         await postgres.StartAsync();
+        CpuMeter.Watch(Path.Combine(postgres.RootDir, "data"));
         await postgres.CreateDatabaseAsync("bench");
         var kafka = new MockCluster();
         foreach (var topic in Topics.All)

@@ -4,14 +4,20 @@ using System.Globalization;
 namespace DemandCenter.Benchmarks;
 
 /// <summary>
-/// CPU time spent by this process and by every PostgreSQL process on the machine between two readings (Linux /proc):
-/// where a run's time went, steadier than its wall-clock rate on a shared machine.
+/// CPU time spent by this process and by the benchmark's PostgreSQL cluster (its postmaster and the postmaster's
+/// children, once <see cref="Watch"/> has named its data folder; every PostgreSQL process on the machine before)
+/// between two readings (Linux /proc): where a run's time went, steadier than its wall-clock rate on a shared machine.
 /// </summary>
 public readonly record struct CpuMeter(TimeSpan Process, TimeSpan Postgres)
 {
     private static readonly double TicksPerSecond = 100;
 
+    private static string? s_dataDir;
+
     public static CpuMeter Read() => new(System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime, PostgresTime());
+
+    /// <summary>Counts only the cluster in this data folder from now on (another cluster on the machine is not the run's).</summary>
+    public static void Watch(string dataDir) => s_dataDir = dataDir;
 
     public CpuMeter Since(CpuMeter start) => new(Process - start.Process, Postgres - start.Postgres);
 
@@ -23,6 +29,7 @@ public readonly record struct CpuMeter(TimeSpan Process, TimeSpan Postgres)
 
     private static TimeSpan PostgresTime()
     {
+        var postmaster = Postmaster();
         double ticks = 0;
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
@@ -33,9 +40,14 @@ public readonly record struct CpuMeter(TimeSpan Process, TimeSpan Postgres)
                     continue;
                 }
 
-                // Fields after the command's closing parenthesis; utime and stime are the 12th and 13th of them.
+                // Fields after the command's closing parenthesis: the parent is the 2nd, utime and stime the 12th and 13th.
                 var stat = File.ReadAllText(Path.Combine(dir, "stat"));
                 var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                if (postmaster is { } pid && Path.GetFileName(dir) != pid && fields[1] != pid)
+                {
+                    continue;
+                }
+
                 ticks += double.Parse(fields[11], CultureInfo.InvariantCulture) + double.Parse(fields[12], CultureInfo.InvariantCulture);
             }
             catch (IOException)
@@ -49,5 +61,23 @@ public readonly record struct CpuMeter(TimeSpan Process, TimeSpan Postgres)
         }
 
         return TimeSpan.FromSeconds(ticks / TicksPerSecond);
+    }
+
+    /// <summary>The watched cluster's postmaster process id (the first line of its postmaster.pid), or null to count every cluster.</summary>
+    private static string? Postmaster()
+    {
+        if (s_dataDir is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return File.ReadLines(Path.Combine(s_dataDir, "postmaster.pid")).First().Trim();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 }
