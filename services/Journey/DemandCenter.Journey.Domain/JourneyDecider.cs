@@ -187,7 +187,7 @@ public static class JourneyDecider
             // The first person is just the account showing up; each one after that is the group growing (consensus work).
             events.Add(new BuyingGroupMemberJoined(cmd.AccountId, cmd.OccurredAt, cmd.SignalId, contact!, cmd.Channel)
             {
-                Evidence = groupSize++ == 0 ? new Dictionary<string, double>() : Model.Engagement.EvidenceFor([SignalKeys.NewMember], ctx.Playbook),
+                Evidence = groupSize++ == 0 ? NoEvidence.Instance : Model.Engagement.EvidenceFor([SignalKeys.NewMember], ctx.Playbook),
             });
         }
 

@@ -2,6 +2,12 @@ using DemandCenter.Contracts;
 
 namespace DemandCenter.Journey.Domain;
 
+/// <summary>Evidence of nothing: one shared instance, where a new empty dictionary for every event was garbage at once.</summary>
+public static class NoEvidence
+{
+    public static IReadOnlyDictionary<string, double> Instance { get; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, double>.Empty;
+}
+
 /// <summary>Facts in an account's stream. Closed hierarchy: every event carries the account and when it was recorded.</summary>
 public abstract record JourneyEvent(string AccountId, DateTimeOffset At)
 {
@@ -26,7 +32,7 @@ public sealed record SignalRecorded(
     public IReadOnlyList<string> Keys { get; init; } = [];
 
     /// <summary>Job -> weight this signal was evidence of, per the playbook version that recorded it.</summary>
-    public IReadOnlyDictionary<string, double> Evidence { get; init; } = new Dictionary<string, double>();
+    public IReadOnlyDictionary<string, double> Evidence { get; init; } = NoEvidence.Instance;
     public IReadOnlyList<string>? Intents { get; init; }
     public string? FormKind { get; init; }
     public string? ReplyKind { get; init; }
@@ -44,7 +50,7 @@ public sealed record BuyingGroupMemberJoined(
     string Channel) : JourneyEvent(AccountId, At)
 {
     /// <summary>Job -> weight a new member was evidence of (consensus creation, by default).</summary>
-    public IReadOnlyDictionary<string, double> Evidence { get; init; } = new Dictionary<string, double>();
+    public IReadOnlyDictionary<string, double> Evidence { get; init; } = NoEvidence.Instance;
 
     public override Guid EventId => EventIds.Derive(CausedBy, "joined:" + ContactId);
 }

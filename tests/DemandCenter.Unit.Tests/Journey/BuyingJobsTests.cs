@@ -48,6 +48,7 @@ public sealed class BuyingJobsTests
         LevelNow(BuyingJobs.SupplierSelection).ShouldBe(1.0, 1e-9);
         _s.State.Job(BuyingJobs.SupplierSelection).LevelAt(_s.Now, _s.Playbook.Engagement).ShouldBe(1.0, 1e-9, "what the scores read");
         MomentumNow(BuyingJobs.SupplierSelection).ShouldBe(2 * Math.Pow(2, -14.0 / 3), 1e-9);
+        _s.State.Job(BuyingJobs.SupplierSelection).MomentumAt(_s.Now, _s.Playbook.Engagement).ShouldBe(2 * Math.Pow(2, -14.0 / 3), 1e-9, "what the focus reads");
         _s.State.Job(BuyingJobs.SupplierSelection).Evidence.ShouldBe(2, "the undecayed evidence total does not decay");
     }
 
@@ -60,6 +61,15 @@ public sealed class BuyingJobsTests
 
         job.At(Start.AddDays(-3), _s.Playbook.Engagement).ShouldBe(job);
         job.LevelAt(Start.AddDays(-3), _s.Playbook.Engagement).ShouldBe(job.Level);
+        job.MomentumAt(Start.AddDays(-3), _s.Playbook.Engagement).ShouldBe(job.Momentum);
+    }
+
+    [Fact]
+    public void Given_the_six_jobs_When_placed_in_order_Then_each_has_its_place_and_anything_else_none()
+    {
+        BuyingJobs.All.Select(BuyingJobs.IndexOf).ShouldBe([0, 1, 2, 3, 4, 5]);
+        BuyingJobs.IndexOf("procurement").ShouldBe(-1);
+        BuyingJobs.IndexOf(null).ShouldBe(-1);
     }
 
     [Fact]

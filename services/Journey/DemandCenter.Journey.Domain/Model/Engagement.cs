@@ -20,6 +20,10 @@ public static class Engagement
     public static double LevelAt(this JobState job, DateTimeOffset now, EngagementSettings s) =>
         job.AsOf is not { } asOf || now <= asOf ? job.Level : job.Level * Factor(now - asOf, s.HalfLifeDays);
 
+    /// <summary>The job's momentum alone, brought forward to <paramref name="now"/>: what the focus reads, without a new state.</summary>
+    public static double MomentumAt(this JobState job, DateTimeOffset now, EngagementSettings s) =>
+        job.AsOf is not { } asOf || now <= asOf ? job.Momentum : job.Momentum * Factor(now - asOf, s.MomentumHalfLifeDays);
+
     /// <summary>Adds evidence that happened at <paramref name="at"/>; a late-arriving signal counts as already decayed.</summary>
     public static JobState Add(this JobState job, double weight, DateTimeOffset at, EngagementSettings s)
     {
@@ -79,21 +83,34 @@ public static class Engagement
     /// </summary>
     public static string? Focus(AccountJourney state, DateTimeOffset now, Playbook playbook)
     {
-        var momentum = Momentum(state, now, playbook);
-        var best = momentum.MaxBy(kv => kv.Value);
-        if (best.Value <= 0)
+        // A loop over the jobs, not the dictionary of Momentum: this runs for every signal. The first job with the
+        // highest (rounded) momentum leads, as in the dictionary's order.
+        var focus = BuyingJobs.IndexOf(state.FocusJob);
+        int best = -1;
+        double bestMomentum = 0, current = 0;
+        for (var i = 0; i < state.Jobs.Length; i++)
+        {
+            var m = Math.Round(state.Jobs[i].MomentumAt(now, playbook.Engagement), 3);
+            if (best < 0 || m > bestMomentum)
+            {
+                (best, bestMomentum) = (i, m);
+            }
+
+            current = i == focus ? m : current;
+        }
+
+        if (best < 0 || bestMomentum <= 0)
         {
             return state.FocusJob;
         }
 
         if (state.FocusJob is null)
         {
-            return best.Key;
+            return BuyingJobs.All[best];
         }
 
-        var current = momentum[state.FocusJob];
-        return best.Key != state.FocusJob && best.Value >= playbook.Focus.MinMomentum && best.Value >= current * playbook.Focus.SwitchRatio
-            ? best.Key
+        return best != focus && bestMomentum >= playbook.Focus.MinMomentum && bestMomentum >= current * playbook.Focus.SwitchRatio
+            ? BuyingJobs.All[best]
             : state.FocusJob;
     }
 
