@@ -178,9 +178,12 @@ public static class JourneyDecider
             events.Add(new AccountProfileUpdated(cmd.AccountId, now, cmd.SignalId, p.Name, p.OwnerSellerId, p.Territory, p.Segment, p.AnnualRevenue, p.Tier));
         }
 
-        var newcomers = new[] { cmd.ContactId }.Concat(cmd.Attendees ?? [])
-            .Where(c => c is not null && !state.BuyingGroup.ContainsKey(c))
-            .Distinct(StringComparer.Ordinal);
+        // Most signals name one person and no attendees, and need no set to find who is new.
+        IEnumerable<string?> newcomers = cmd.Attendees is null
+            ? cmd.ContactId is { } one && !state.BuyingGroup.ContainsKey(one) ? [one] : []
+            : new[] { cmd.ContactId }.Concat(cmd.Attendees)
+                .Where(c => c is not null && !state.BuyingGroup.ContainsKey(c))
+                .Distinct(StringComparer.Ordinal);
         var groupSize = state.BuyingGroup.Count;
         foreach (var contact in newcomers)
         {
@@ -214,8 +217,14 @@ public static class JourneyDecider
         }
 
         var grew = events.OfType<BuyingGroupMemberJoined>().Any(j => j.Evidence.Count > 0);
-        var triggers = keys.Concat(grew ? [SignalKeys.NewMember] : []).ToHashSet(StringComparer.Ordinal);
-        var trigger = after.Recent.LastOrDefault(r => r.SignalId == cmd.SignalId);
+        // A few keys (the signal's own are distinct): a list to search is cheaper than a set to build.
+        IReadOnlyCollection<string> triggers = grew ? [.. keys, SignalKeys.NewMember] : keys;
+        RecentSignal? trigger = null;
+        for (var i = after.Recent.Length - 1; i >= 0 && trigger is null; i--)
+        {
+            trigger = after.Recent[i].SignalId == cmd.SignalId ? after.Recent[i] : null;
+        }
+
         var folded = events.Count;
         events.AddRange(Outreach(after, ctx, triggers, trigger, cmd.SignalId, now));
         return (events, folded, after);
