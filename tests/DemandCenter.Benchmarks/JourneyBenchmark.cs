@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Confluent.Kafka;
 using DemandCenter.Contracts;
 using DemandCenter.Embedded;
@@ -98,6 +99,7 @@ public sealed class JourneyBenchmark : IAsyncDisposable
         // machine: run one after the other, a slow minute for either moved the ratio by a fifth. Before each store
         // round the Journey's own background work (outbox relay, projections) has caught up, and it idles meanwhile.
         var signalsPerRound = _signals / Rounds;
+        using var batches = new BatchTimes();
         var journey = new Segments();
         var append = new Segments();
         using var messages = timed.All().GetEnumerator();
@@ -120,6 +122,7 @@ public sealed class JourneyBenchmark : IAsyncDisposable
         }
 
         var signals = signalsPerRound * Rounds;
+        var (decided, written) = batches.Read();
         jitted = System.Runtime.JitInfo.GetCompiledMethodCount() - jitted;
         jitTime = System.Runtime.JitInfo.GetCompilationTime() - jitTime;
         var appended = await CountAsync(dataSource, "SELECT count(*) FROM demand.events") - eventsBefore - signals;
@@ -139,6 +142,7 @@ public sealed class JourneyBenchmark : IAsyncDisposable
         output.WriteLine($"Ratio by round ({Rounds} rounds of {signalsPerRound:N0}, each the journey then the store): median {ratios[ratios.Count / 2]:F2}, {ratios[0]:F2}-{ratios[^1]:F2}.");
         output.WriteLine($"Journey wrote {appended:N0} events for {signals:N0} signals ({(double)appended / signals:F2} per signal) and raised {prompts:N0} prompts.");
         output.WriteLine($"CPU per signal: store {append.Cpu.Per(signals)}; journey {journey.Cpu.Per(signals)} (here includes the benchmark's publisher).");
+        output.WriteLine($"Per batch ({written.Count:N0} batches, {signals / Math.Max(1, written.Count):N0} signals on average): deciding {decided.Mean:N0} ms, overlapping the write of the batch before; writing and committing {written.Mean:N0} ms, one batch at a time.");
         output.WriteLine($"Garbage collection in the journey's rounds: {journey.Gc.Describe(signals)}.");
         output.WriteLine($"Methods compiled by the JIT during the timed rounds: {jitted:N0}, in {jitTime.TotalMilliseconds:N0} ms.");
         output.WriteLine($"Hot state: {perAccount.Accounts:N0} accounts in memory, {perAccount.Bytes:N0} bytes per account.");
@@ -157,6 +161,51 @@ public sealed class JourneyBenchmark : IAsyncDisposable
 
             await Task.Delay(20);
         }
+    }
+
+    /// <summary>The Journey's own per-batch timings (its decide and write histograms) from when this is made.</summary>
+    private sealed class BatchTimes : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private readonly Lock _gate = new();
+        private (int Count, double Total) _decide;
+        private (int Count, double Total) _write;
+
+        public BatchTimes()
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Name is "demand.journey.batch_decide" or "demand.journey.batch_write")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<double>((instrument, value, _, _) =>
+            {
+                lock (_gate)
+                {
+                    if (instrument.Name == "demand.journey.batch_decide")
+                    {
+                        _decide = (_decide.Count + 1, _decide.Total + value);
+                    }
+                    else
+                    {
+                        _write = (_write.Count + 1, _write.Total + value);
+                    }
+                }
+            });
+            _listener.Start();
+        }
+
+        public ((int Count, double Mean) Decide, (int Count, double Mean) Write) Read()
+        {
+            lock (_gate)
+            {
+                return ((_decide.Count, _decide.Total / Math.Max(1, _decide.Count)), (_write.Count, _write.Total / Math.Max(1, _write.Count)));
+            }
+        }
+
+        public void Dispose() => _listener.Dispose();
     }
 
     /// <summary>Wall-clock, CPU and GC over a set of timed rounds.</summary>

@@ -75,6 +75,7 @@ public sealed class JourneyConsumer(
 
     protected override async Task<Task> StartBatchAsync(IReadOnlyList<ConsumeResult<string, byte[]>> batch, CancellationToken ct)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         // Completed ones are committed, or failed (and then this batch fails after them and all are redone).
         _unsettled.RemoveAll(u => u.Durable.IsCompleted);
         var ahead = _unsettled.ToList();
@@ -155,6 +156,7 @@ public sealed class JourneyConsumer(
         // The rows' upsert is made here, snapshots serialized on both cores, so the batch's write (which one batch at a
         // time does, and which bounds the journey's rate) only sends it.
         var save = rows.Count > 0 ? accounts.SaveCommand(rows) : null;
+        DemandMetrics.JourneyBatchDecide.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         unsettled.Durable = WriteAfterAsync(previous, unsettled, accountIds, appends, changes, raised, rows, save, board.Concat(unreadable).ToList(), next, ct);
         _unsettled.Add(unsettled);
         if (batch.Count < BatchWork.LargeFrom)
@@ -187,6 +189,7 @@ public sealed class JourneyConsumer(
         CancellationToken ct)
     {
         await previous;
+        var writing = System.Diagnostics.Stopwatch.GetTimestamp();
         await using (var session = await store.BeginSessionAsync(accountIds.Select(JourneyEventTypes.StreamId), ct))
         {
             foreach (var (streamId, from, events) in appends)
@@ -224,6 +227,8 @@ public sealed class JourneyConsumer(
             session.StoreOffsets(GroupId, next);
             await session.CommitAsync(ct);
         }
+
+        DemandMetrics.JourneyBatchWrite.Record(System.Diagnostics.Stopwatch.GetElapsedTime(writing).TotalMilliseconds);
 
         // Only what is committed becomes hot state; a failed batch leaves the cache as it was before it.
         hot.Put(batch.States.Values);
