@@ -149,19 +149,8 @@ public sealed class JourneyBenchmark : IAsyncDisposable
     }
 
     /// <summary>Until the Journey's outbox is relayed: its background work after a round is done, so a store round runs alone.</summary>
-    private static async Task SettledAsync(NpgsqlDataSource dataSource)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
-        while (await CountAsync(dataSource, "SELECT count(*) FROM demand.outbox") > 0)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("The Journey's outbox was not relayed within two minutes.");
-            }
-
-            await Task.Delay(20);
-        }
-    }
+    private static Task SettledAsync(NpgsqlDataSource dataSource) =>
+        PollAsync(async () => await CountAsync(dataSource, "SELECT count(*) FROM demand.outbox") == 0, TimeSpan.FromMinutes(2), "the Journey's outbox to be relayed");
 
     /// <summary>The Journey's own per-batch timings (its decide and write histograms) from when this is made.</summary>
     private sealed class BatchTimes : IDisposable
@@ -361,28 +350,38 @@ public sealed class JourneyBenchmark : IAsyncDisposable
     }
 
     /// <summary>Until the Journey has stored offsets past <paramref name="count"/> signals after the JIT's warm-up.</summary>
-    private async Task ConsumedAsync(NpgsqlDataSource dataSource, long count)
+    private Task ConsumedAsync(NpgsqlDataSource dataSource, long count)
     {
         count += _offsetBase;
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(10);
-        while (DateTime.UtcNow < deadline)
-        {
-            try
+        return PollAsync(
+            async () =>
             {
-                if (await CountAsync(dataSource, $"SELECT coalesce(sum(next_offset), 0)::bigint FROM demand.consumer_offsets WHERE consumer_group = 'bench-journey' AND topic = '{Topics.JourneySignals}'") >= count)
+                try
                 {
-                    return;
+                    return await CountAsync(dataSource, $"SELECT coalesce(sum(next_offset), 0)::bigint FROM demand.consumer_offsets WHERE consumer_group = 'bench-journey' AND topic = '{Topics.JourneySignals}'") >= count;
                 }
-            }
-            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
+                catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
+                {
+                    return false; // Not created yet.
+                }
+            },
+            TimeSpan.FromMinutes(10),
+            "the journey to get through the signals");
+    }
+
+    /// <summary>Until the condition holds, checking every 20 ms (round ends are timed by it), or a timeout naming what was awaited.</summary>
+    private static async Task PollAsync(Func<Task<bool>> done, TimeSpan within, string what)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (!await done())
+        {
+            if (DateTime.UtcNow > deadline)
             {
-                // Not created yet.
+                throw new TimeoutException($"Timed out after {within} waiting for {what}.");
             }
 
             await Task.Delay(20);
         }
-
-        throw new TimeoutException("The journey did not get through the signals.");
     }
 
     private static async Task<long> CountAsync(NpgsqlDataSource dataSource, string sql)
