@@ -159,4 +159,22 @@ public sealed class AppendTests(DemandInfrastructure infra) : IClassFixture<Dema
         (await infra.ScalarAsync<long>($"SELECT count(*) FROM {host.Schema}.projection_checkpoints WHERE name = 'account_activity'")).ShouldBe(0);
         (await infra.ScalarAsync<long>($"SELECT count(*) FROM pg_tables WHERE schemaname = '{host.Schema}' AND tablename = 'account_journeys'")).ShouldBe(1);
     }
+
+    [Fact]
+    public async Task An_installation_from_before_account_rows_held_plain_json_has_its_rows_converted_at_start_and_keeps_them()
+    {
+        await using var host = await StoreHost.StartAsync(infra.ConnectionString, TestEvents.Register, s => s.AddSingleton(DemandCenter.Journey.Accounts.AccountProjection.Ddl));
+        await infra.ScalarAsync<long>(
+            $$"""
+            ALTER TABLE {{host.Schema}}.account_journeys ALTER COLUMN state TYPE jsonb USING state::jsonb, ALTER COLUMN card TYPE jsonb USING card::jsonb;
+            INSERT INTO {{host.Schema}}.account_journeys (account_id, version, state, card) VALUES ('acme.example', 3, '{"version": 3}', '{"accountId": "acme.example", "ownerSellerId": "kim"}');
+            SELECT 0
+            """);
+
+        await host.Services.GetRequiredService<EventStoreSchema>().EnsureAsync(default);
+
+        (await infra.ScalarAsync<long>(
+            $"SELECT count(*) FROM information_schema.columns WHERE table_schema = '{host.Schema}' AND table_name = 'account_journeys' AND column_name IN ('state', 'card') AND data_type = 'json'")).ShouldBe(2);
+        (await infra.ScalarAsync<long>($"SELECT count(*) FROM {host.Schema}.account_journeys WHERE card->>'ownerSellerId' = 'kim' AND (state->>'version')::int = 3")).ShouldBe(1);
+    }
 }
