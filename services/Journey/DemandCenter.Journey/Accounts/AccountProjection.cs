@@ -163,7 +163,7 @@ public sealed class AccountProjection(EventStoreSchema schema, EventSerializer s
         var cmd = new NpgsqlBatchCommand(
             $"""
             INSERT INTO {s}.account_journeys (account_id, version, state, state_version, contacts, card, focus_job, next_check_at, annual_revenue)
-            SELECT id, v, st::json, CASE WHEN st IS NULL THEN 0 ELSE v END, string_to_array(c, E'\n'), card, f, n, r
+            SELECT id, v, st, CASE WHEN st IS NULL THEN 0 ELSE v END, string_to_array(c, E'\n'), card, f, n, r
             FROM unnest($1, $2, $3, $4, $5, $6, $7, $8) AS x(id, v, st, c, card, f, n, r)
             ON CONFLICT (account_id) DO UPDATE SET version = EXCLUDED.version,
                 state = coalesce(EXCLUDED.state, {s}.account_journeys.state),
@@ -171,11 +171,11 @@ public sealed class AccountProjection(EventStoreSchema schema, EventSerializer s
                 contacts = EXCLUDED.contacts, card = EXCLUDED.card, focus_job = EXCLUDED.focus_job,
                 next_check_at = EXCLUDED.next_check_at, annual_revenue = EXCLUDED.annual_revenue, updated_at = now()
             """);
-        // A snapshot's JSON is the bulk of what this writes, and pure.
-        var states = Signals.BatchWork.Map(rows, r => r.WithState ? Write(r.State) : null).ToArray();
+        // A snapshot's JSON is the bulk of what this writes, and pure; UTF-8 as it is sent, never a string in between.
+        var states = Signals.BatchWork.Map(rows, r => r.WithState ? JsonSerializer.SerializeToUtf8Bytes(r.State, ContractJson.Options) : null).ToArray();
         cmd.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.State.AccountId).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.State.Version).ToArray() });
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = states });
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Json, Value = states });
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = rows.Select(r => string.Join('\n', r.State.BuyingGroup.Keys)).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Json, Value = rows.Select(r => r.CardJson).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = rows.Select(r => r.State.FocusJob).ToArray() });
