@@ -64,5 +64,5 @@ public sealed class ReplayPropertyTests(DemandInfrastructure infra) : IClassFixt
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(60));
     }
 
-    private static string Json(AccountJourney s) => AccountProjection.Write(s);
+    private static string Json(AccountJourney s) => System.Text.Encoding.UTF8.GetString(AccountProjection.Write(s));
 }

@@ -62,7 +62,8 @@ public sealed class AccountProjection(EventStoreSchema schema, EventSerializer s
 
     public static AccountJourney Read(string json) => JsonSerializer.Deserialize<AccountJourney>(json, ContractJson.Options)!;
 
-    public static string Write(AccountJourney state) => JsonSerializer.Serialize(state, ContractJson.Options);
+    /// <summary>A snapshot's JSON, UTF-8 as it is sent: never a string in between.</summary>
+    public static byte[] Write(AccountJourney state) => JsonSerializer.SerializeToUtf8Bytes(state, ContractJson.Options);
 
     /// <summary>For the event store's snapshots of an account stream.</summary>
     public static SnapshotCodec<AccountJourney> Codec { get; } = new(
@@ -171,8 +172,8 @@ public sealed class AccountProjection(EventStoreSchema schema, EventSerializer s
                 contacts = EXCLUDED.contacts, card = EXCLUDED.card, focus_job = EXCLUDED.focus_job,
                 next_check_at = EXCLUDED.next_check_at, annual_revenue = EXCLUDED.annual_revenue, updated_at = now()
             """);
-        // A snapshot's JSON is the bulk of what this writes, and pure; UTF-8 as it is sent, never a string in between.
-        var states = Signals.BatchWork.Map(rows, r => r.WithState ? JsonSerializer.SerializeToUtf8Bytes(r.State, ContractJson.Options) : null).ToArray();
+        // A snapshot's JSON is the bulk of what this writes, and pure.
+        var states = Signals.BatchWork.Map(rows, r => r.WithState ? Write(r.State) : null).ToArray();
         cmd.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.State.AccountId).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.State.Version).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Json, Value = states });
