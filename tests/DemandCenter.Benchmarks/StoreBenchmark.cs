@@ -64,7 +64,7 @@ public sealed class StoreBenchmark : IAsyncDisposable
     {
         await using (var raw = DataSource.CreateCommand(
             """
-            CREATE TABLE bench.raw_copy (stream_id text, version bigint, event_id uuid, type text, data jsonb, metadata jsonb);
+            CREATE TABLE bench.raw_copy (stream_id text, version bigint, event_id uuid, type text, data json, metadata json);
             CREATE TABLE bench.indexed_copy (LIKE bench.events INCLUDING ALL);
             """))
         {
@@ -161,8 +161,8 @@ public sealed class StoreBenchmark : IAsyncDisposable
                 await importer.WriteAsync(++_copyVersion, NpgsqlDbType.Bigint); // unique, as the indexed copy requires
                 await importer.WriteAsync(e.EventId, NpgsqlDbType.Uuid);
                 await importer.WriteAsync(e.Type, NpgsqlDbType.Text);
-                await importer.WriteAsync(e.Json, NpgsqlDbType.Jsonb);
-                await importer.WriteAsync("{}", NpgsqlDbType.Jsonb);
+                await importer.WriteAsync(e.Json, NpgsqlDbType.Json);
+                await importer.WriteAsync("{}", NpgsqlDbType.Json);
             }
 
             await importer.CompleteAsync();

@@ -143,7 +143,7 @@ public sealed class AppendTests(DemandInfrastructure infra) : IClassFixture<Dema
         await schema!.EnsureAsync(default);
         await schema.EnsureAsync(default);
 
-        (await infra.ScalarAsync<long>($"SELECT count(*) FROM {host.Schema}.schema_migrations")).ShouldBe(4);
+        (await infra.ScalarAsync<long>($"SELECT count(*) FROM {host.Schema}.schema_migrations")).ShouldBe(5);
     }
 
     [Fact]

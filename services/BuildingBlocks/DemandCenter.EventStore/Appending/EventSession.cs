@@ -297,8 +297,8 @@ public sealed class EventSession : IAsyncDisposable
             await importer.WriteAsync(version, NpgsqlDbType.Bigint, ct);
             await importer.WriteAsync(e.EventId, NpgsqlDbType.Uuid, ct);
             await importer.WriteAsync(e.Type, NpgsqlDbType.Text, ct);
-            await importer.WriteAsync(e.Json, NpgsqlDbType.Jsonb, ct);
-            await importer.WriteAsync(e.MetadataJson ?? EmptyObject, NpgsqlDbType.Jsonb, ct);
+            await importer.WriteAsync(e.Json, NpgsqlDbType.Json, ct);
+            await importer.WriteAsync(e.MetadataJson ?? EmptyObject, NpgsqlDbType.Json, ct);
         }
 
         await importer.CompleteAsync(ct);
