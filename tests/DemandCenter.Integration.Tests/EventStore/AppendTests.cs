@@ -176,5 +176,6 @@ public sealed class AppendTests(DemandInfrastructure infra) : IClassFixture<Dema
         (await infra.ScalarAsync<long>(
             $"SELECT count(*) FROM information_schema.columns WHERE table_schema = '{host.Schema}' AND table_name = 'account_journeys' AND column_name IN ('state', 'card') AND data_type = 'json'")).ShouldBe(2);
         (await infra.ScalarAsync<long>($"SELECT count(*) FROM {host.Schema}.account_journeys WHERE card->>'ownerSellerId' = 'kim' AND (state->>'version')::int = 3")).ShouldBe(1);
+        (await infra.ScalarAsync<string>($"SELECT attcompression::text FROM pg_attribute WHERE attrelid = '{host.Schema}.account_journeys'::regclass AND attname = 'state'")).ShouldBe("l");
     }
 }

@@ -53,7 +53,14 @@ public sealed class AccountProjection(EventStoreSchema schema, EventSerializer s
                 ALTER TABLE {s}.account_journeys ALTER COLUMN state TYPE json USING state::json, ALTER COLUMN card TYPE json USING card::json;
             END IF;
         END $$;
-        DO $$ BEGIN ALTER TABLE {s}.account_journeys ALTER COLUMN state SET COMPRESSION lz4; EXCEPTION WHEN feature_not_supported THEN NULL; END $$;
+        -- Only when not yet set: the ALTER locks the table, and every replica runs this at start. A server built without
+        -- lz4 keeps its default compression.
+        DO $$ BEGIN
+            IF (SELECT attcompression FROM pg_attribute WHERE attrelid = '{s}.account_journeys'::regclass AND attname = 'state') <> 'l' THEN
+                ALTER TABLE {s}.account_journeys ALTER COLUMN state SET COMPRESSION lz4;
+            END IF;
+        EXCEPTION WHEN feature_not_supported THEN NULL;
+        END $$;
         -- Retired: the account_activity projection, which nothing read; installations from before keep neither its
         -- table nor its checkpoint.
         DROP TABLE IF EXISTS {s}.account_activity;
