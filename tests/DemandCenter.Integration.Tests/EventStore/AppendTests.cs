@@ -178,4 +178,27 @@ public sealed class AppendTests(DemandInfrastructure infra) : IClassFixture<Dema
         (await infra.ScalarAsync<long>($"SELECT count(*) FROM {host.Schema}.account_journeys WHERE card->>'ownerSellerId' = 'kim' AND (state->>'version')::int = 3")).ShouldBe(1);
         (await infra.ScalarAsync<string>($"SELECT attcompression::text FROM pg_attribute WHERE attrelid = '{host.Schema}.account_journeys'::regclass AND attname = 'state'")).ShouldBe("l");
     }
+
+    [Fact]
+    public async Task An_installation_from_before_events_were_plain_json_has_them_converted_at_start_and_reads_and_appends_as_before()
+    {
+        await using var host = await StartAsync();
+        await host.Store.AppendAsync("old", ExpectedVersion.NoStream, TestEvents.Things(2), default);
+        // The store as migration 4 left it: jsonb columns, and migration 5 not yet applied.
+        await infra.ScalarAsync<long>(
+            $$"""
+            ALTER TABLE {{host.Schema}}.events ALTER COLUMN metadata DROP DEFAULT, ALTER COLUMN data TYPE jsonb USING data::jsonb,
+                ALTER COLUMN metadata TYPE jsonb USING metadata::jsonb, ALTER COLUMN metadata SET DEFAULT '{}'::jsonb;
+            DELETE FROM {{host.Schema}}.schema_migrations WHERE version = 5;
+            SELECT 0
+            """);
+
+        await host.Services.GetRequiredService<EventStoreSchema>().EnsureAsync(default);
+
+        (await infra.ScalarAsync<long>(
+            $"SELECT count(*) FROM information_schema.columns WHERE table_schema = '{host.Schema}' AND table_name = 'events' AND column_name IN ('data', 'metadata') AND data_type = 'json'")).ShouldBe(2);
+        (await host.Store.AppendAsync("old", 2, TestEvents.Things(1), default)).StreamVersions["old"].ShouldBe(3);
+        var events = await host.Store.ReadStreamAsync("old");
+        events.Select(e => ((ThingHappened)e.Data).Amount).ShouldBe([1, 2, 1]);
+    }
 }
