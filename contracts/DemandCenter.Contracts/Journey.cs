@@ -14,19 +14,7 @@ public static class BuyingJobs
         [ProblemIdentification, SolutionExploration, RequirementsBuilding, SupplierSelection, Validation, ConsensusCreation];
 
     /// <summary>Position in the usual order (0-5), or -1.</summary>
-    public static int IndexOf(string? job)
-    {
-        // A loop: this runs several times for every signal, and a copy of the list for each call did too.
-        for (var i = 0; job is not null && i < All.Count; i++)
-        {
-            if (All[i] == job)
-            {
-                return i;
-            }
-        }
-
-        return -1;
-    }
+    public static int IndexOf(string? job) => All.IndexOfOrdinal(job);
 }
 
 /// <summary>An account's scores, each 0-100.</summary>

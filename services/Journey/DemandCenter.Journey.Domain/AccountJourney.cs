@@ -120,18 +120,7 @@ public static class ChannelBits
 {
     public static readonly IReadOnlyList<string> All = ["web", "chat", "email", "meeting", "crm"];
 
-    public static int Of(string channel)
-    {
-        for (var i = 0; i < All.Count; i++)
-        {
-            if (All[i] == channel)
-            {
-                return 1 << i;
-            }
-        }
-
-        return 0;
-    }
+    public static int Of(string channel) => All.IndexOfOrdinal(channel) is var i and >= 0 ? 1 << i : 0;
 
     public static IReadOnlyList<string> Names(int bits) => [.. All.Where((_, i) => (bits & (1 << i)) != 0)];
 }
