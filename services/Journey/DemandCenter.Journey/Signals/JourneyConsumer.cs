@@ -486,10 +486,10 @@ public sealed class JourneyConsumer(
         };
     }
 
-    /// <summary>An input, the account's state before it, the events decided and the state after them.</summary>
     /// <summary>A prompt change or refusal a batch must write and publish, and the command it answers.</summary>
     private sealed record PendingChange(Guid? CommandId, JourneyEvent Event, PromptChange Change);
 
+    /// <summary>An input, the account's state before it, the events decided and the state after them.</summary>
     private sealed record Decision(JourneyInput Input, AccountJourney Before, IReadOnlyList<JourneyEvent> Events, AccountJourney After);
 
     /// <summary>A batch started and not yet durable: its resulting accounts, the signals it recorded and its change to the sellers' load.</summary>
