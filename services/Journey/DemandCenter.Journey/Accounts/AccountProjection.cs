@@ -14,8 +14,11 @@ namespace DemandCenter.Journey.Accounts;
 /// </summary>
 public sealed record AccountRow(AccountJourney State, bool WithState, BoardCard Card, byte[] CardJson, DateTimeOffset? NextCheckAt, decimal? AnnualRevenue);
 
-/// <summary>An account's state and the version of its last written snapshot.</summary>
-public sealed record LoadedAccount(AccountJourney State, long SnapshotVersion);
+/// <summary>
+/// An account's state, the version of its last written snapshot and, once this process has decided on it, the card the
+/// board was last sent (an account loaded from the store has none: its card as loaded stands in).
+/// </summary>
+public sealed record LoadedAccount(AccountJourney State, long SnapshotVersion, BoardCard? Board = null);
 
 /// <summary>
 /// The inline projection of each account's journey (table account_journeys), written in the same transaction as

@@ -124,7 +124,7 @@ public sealed class JourneyConsumer(
         }
 
         var now = time.GetUtcNow();
-        var loadedCards = BatchWork.Map(decided.Keys.Where(loaded.ContainsKey).ToList(), id => (Id: id, Card: accountRows.Card(loaded[id].State, now)))
+        var held = BatchWork.Map(decided.Keys.Where(loaded.ContainsKey).ToList(), id => (Id: id, Card: loaded[id].Board ?? accountRows.Card(loaded[id].State, now)))
             .ToDictionary(c => c.Id, c => c.Card, StringComparer.Ordinal);
 
         await store.PrepareAsync(decided.Values.SelectMany(d => d.Events), ct);
@@ -136,12 +136,13 @@ public sealed class JourneyConsumer(
         var rows = BatchWork.Map(
             decided.Keys.ToList(),
             id => accountRows.Row(states[id], AccountProjection.SnapshotDue(states[id], loaded.GetValueOrDefault(id)?.SnapshotVersion ?? 0), now));
-        var board = rows.Where(r => BoardCards.Moved(loadedCards.GetValueOrDefault(r.State.AccountId), r.Card))
-            .Select(r => new OutboxMessage(Contracts.Topics.Board, r.State.AccountId, r.CardJson, new Dictionary<string, string>()))
+        var published = rows.ConvertAll(r => (Row: r, Board: BoardCards.Publish(held.GetValueOrDefault(r.State.AccountId), r.Card)));
+        var board = published.Where(p => p.Board.Send)
+            .Select(p => new OutboxMessage(Contracts.Topics.Board, p.Row.State.AccountId, p.Row.CardJson, new Dictionary<string, string>()))
             .ToList();
-        var results = rows.ToDictionary(
-            r => r.State.AccountId,
-            r => new LoadedAccount(r.State, r.WithState ? r.State.Version : loaded.GetValueOrDefault(r.State.AccountId)?.SnapshotVersion ?? 0),
+        var results = published.ToDictionary(
+            p => p.Row.State.AccountId,
+            p => new LoadedAccount(p.Row.State, p.Row.WithState ? p.Row.State.Version : loaded.GetValueOrDefault(p.Row.State.AccountId)?.SnapshotVersion ?? 0, p.Board.Held),
             StringComparer.Ordinal);
         var next = batch.GroupBy(m => m.TopicPartition).Select(g => new TopicPartitionOffset(g.Key, g.Max(m => m.Offset.Value) + 1)).ToList();
 

@@ -1,7 +1,6 @@
 using DemandCenter.Contracts;
-using DemandCenter.Journey.Domain;
 
-namespace DemandCenter.Journey.Accounts;
+namespace DemandCenter.Journey.Domain.Model;
 
 public static class BoardCards
 {
@@ -20,6 +19,14 @@ public static class BoardCards
         || Math.Abs(before.Scores.Engagement - after.Scores.Engagement) >= ScoreStep
         || Math.Abs(before.Scores.Breadth - after.Scores.Breadth) >= ScoreStep
         || Math.Abs(before.Scores.Surge - after.Scores.Surge) >= ScoreStep;
+
+    /// <summary>
+    /// Whether to send the new card, measured against the one the board was last sent (not the account's card a moment
+    /// ago: small moves, such as a few days' decay one tick at a time, would then never add up to a frame), and the card
+    /// the board holds afterwards.
+    /// </summary>
+    public static (bool Send, BoardCard Held) Publish(BoardCard? held, BoardCard after) =>
+        Moved(held, after) ? (true, after) : (false, held!);
 
     public static BoardCard Of(AccountJourney state, AccountProfile profile, JourneyScores scores) => new(
         state.AccountId,
