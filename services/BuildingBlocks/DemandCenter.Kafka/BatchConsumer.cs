@@ -122,7 +122,15 @@ public abstract class BatchConsumer(KafkaClients clients, ILogger logger) : Back
                 // Any failure of the handler or the broker: rewind and retry this batch later; never drop it.
                 failures++;
                 var delay = Backoff.After(failures);
-                logger.LogError(ex, "Consumer {Group} failed on a batch of {Count}; retrying in {Delay}", GroupId, _pending.Count, delay);
+                if (ex is BatchRedoException)
+                {
+                    logger.LogWarning("Consumer {Group} redoes a batch of {Count} in {Delay}: {Reason}", GroupId, _pending.Count, delay, ex.Message);
+                }
+                else
+                {
+                    logger.LogError(ex, "Consumer {Group} failed on a batch of {Count}; retrying in {Delay}", GroupId, _pending.Count, delay);
+                }
+
                 Rewind(consumer, AbandonInFlight(consumer));
                 if (!PausedWait(consumer, delay, ct))
                 {

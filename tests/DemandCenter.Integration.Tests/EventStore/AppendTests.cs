@@ -41,6 +41,27 @@ public sealed class AppendTests(DemandInfrastructure infra) : IClassFixture<Dema
     }
 
     [Fact]
+    public async Task A_session_that_refuses_repeats_fails_on_a_stored_event_and_writes_nothing_of_its_own()
+    {
+        await using var host = await StartAsync();
+        var events = TestEvents.Things(2);
+        await host.Store.AppendAsync("s-r", ExpectedVersion.NoStream, events, default);
+
+        await using (var session = await host.Store.BeginSessionAsync(["s-r", "s-other"], default))
+        {
+            session.RefuseRepeats();
+            session.Append("s-r", ExpectedVersion.NoStream, events);
+            session.Append("s-other", ExpectedVersion.NoStream, TestEvents.Things(1));
+            session.StoreOffset("group", "topic", 0, 7);
+            await Should.ThrowAsync<RepeatedEventException>(() => session.CommitAsync(default));
+        }
+
+        (await host.Store.StreamVersionAsync("s-r", default)).ShouldBe(2);
+        (await host.Store.StreamVersionAsync("s-other", default)).ShouldBe(0);
+        (await infra.ScalarAsync<long>($"SELECT count(*) FROM {host.Schema}.consumer_offsets")).ShouldBe(0);
+    }
+
+    [Fact]
     public async Task One_session_appends_to_many_streams_with_consecutive_versions_and_increasing_global_sequence()
     {
         await using var host = await StartAsync();

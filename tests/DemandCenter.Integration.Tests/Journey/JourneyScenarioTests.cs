@@ -155,6 +155,27 @@ public sealed class JourneyScenarioTests(JourneyScenarioHost host) : IClassFixtu
         (await host.CountAsync("SELECT count(*) FROM demand.events WHERE stream_id = 'account-tyrell.com' AND type = 'journey.prompt_action_refused.v1'")).ShouldBe(1);
     }
 
+    [Fact]
+    public async Task Given_a_recorded_signal_When_it_is_forwarded_again_with_a_new_one_behind_it_Then_it_stays_recorded_once_and_the_new_one_is_recorded()
+    {
+        // As a marketing system resending past Ingestion's dedupe window would have it: the same signal id again, later.
+        JourneySignal Viewed(string category) => new(Guid.NewGuid(), "https://vendor.example/resend", Guid.NewGuid().ToString("n"), SignalTypes.PageViewed, "web",
+            DateTimeOffset.UtcNow, "umbrella.com", "alice@umbrella.com", null, "https://vendor.example/" + category, category, null);
+        var first = Viewed("product");
+        var next = Viewed("docs");
+        Task<long> Recorded(JourneySignal s) => host.CountAsync("SELECT count(*) FROM demand.events WHERE event_id = @id", ("id", s.SignalId));
+
+        await host.PublishAsync(Topics.JourneySignals, first.AccountId, ContractJson.Serialize(first));
+        await Wait.UntilAsync(async () => await Recorded(first) == 1, Deadline, "the first signal to be recorded");
+        await host.PublishAsync(Topics.JourneySignals, first.AccountId, ContractJson.Serialize(first with { OccurredAt = DateTimeOffset.UtcNow }));
+        await host.PublishAsync(Topics.JourneySignals, next.AccountId, ContractJson.Serialize(next));
+        await Wait.UntilAsync(async () => await Recorded(next) == 1, Deadline, "the signal behind the resent one to be recorded");
+
+        (await Recorded(first)).ShouldBe(1);
+        (await host.CountAsync("SELECT count(*) FROM demand.events WHERE stream_id = 'account-umbrella.com' AND type = 'journey.signal_recorded.v1'")).ShouldBe(2);
+        (await host.CountAsync("SELECT count(*) FROM demand.events WHERE stream_id = 'account-umbrella.com' AND type = 'journey.buying_group_member_joined.v1'")).ShouldBe(1);
+    }
+
     private async Task<JsonNode> CommandAsync(string account, string promptId, string actor, string kind, Func<JourneyCommandMessage, JourneyCommandMessage>? with = null)
     {
         var command = new JourneyCommandMessage(Guid.NewGuid(), kind, account, actor, DateTimeOffset.UtcNow) { PromptId = promptId };

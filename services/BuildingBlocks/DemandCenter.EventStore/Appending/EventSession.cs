@@ -30,6 +30,7 @@ public sealed class EventSession : IAsyncDisposable
     private readonly List<NpgsqlBatchCommand> _writes = [];
     private readonly Dictionary<(string Group, string Topic, int Partition), long> _offsets = [];
     private bool _done;
+    private bool _refuseRepeats;
 
     private EventSession(NpgsqlConnection connection, NpgsqlTransaction transaction, EventStoreSchema schema, EventSerializer serializer, OutboxSignal outboxSignal, string[] streams)
     {
@@ -108,6 +109,12 @@ public sealed class EventSession : IAsyncDisposable
 
         _appends.Add((streamId, expectedVersion, events.ToList()));
     }
+
+    /// <summary>
+    /// Makes events already stored fail the commit (<see cref="RepeatedEventException"/>) rather than have the append
+    /// they are in skipped: for a writer whose other writes in this session were decided on its events being new.
+    /// </summary>
+    public void RefuseRepeats() => _refuseRepeats = true;
 
     public void Enqueue(OutboxMessage message) => _outbox.Add(message);
 
@@ -202,6 +209,11 @@ public sealed class EventSession : IAsyncDisposable
         {
             var current = versions.GetValueOrDefault(streamId);
             var already = events.Where(e => known.Contains(e.EventId)).Select(e => e.EventId).ToList();
+            if (already.Count > 0 && _refuseRepeats)
+            {
+                throw new RepeatedEventException(streamId, already);
+            }
+
             if (already.Count == events.Count)
             {
                 skipped += events.Count; // a retried append: nothing to do

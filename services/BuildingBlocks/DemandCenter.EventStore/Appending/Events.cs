@@ -54,6 +54,14 @@ public sealed class PartialDuplicateException(string streamId, IReadOnlyCollecti
     public IReadOnlyCollection<Guid> Known { get; } = known;
 }
 
+/// <summary>Appended events already stored under the same ids, in a session that refuses repeats (<see cref="EventSession.RefuseRepeats"/>): nothing was written.</summary>
+public sealed class RepeatedEventException(string streamId, IReadOnlyCollection<Guid> known)
+    : Exception($"Stream '{streamId}': {known.Count} of the appended events are already stored under the same ids, and the session refuses repeats.")
+{
+    public string StreamId { get; } = streamId;
+    public IReadOnlyCollection<Guid> Known { get; } = known;
+}
+
 public sealed record CommitResult(int Appended, int SkippedAsDuplicates, IReadOnlyDictionary<string, long> StreamVersions);
 
 /// <summary>A message for Kafka, published once the transaction that decided it commits.</summary>

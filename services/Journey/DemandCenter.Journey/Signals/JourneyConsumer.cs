@@ -52,6 +52,17 @@ public sealed class JourneyConsumer(
     /// <summary>Guards the team directory's load against a batch's commit folding its own load in while the next batch reads it.</summary>
     private readonly Lock _teamGate = new();
 
+    /// <summary>
+    /// Until when (UTC ticks) a batch asks the store which of its signals were recorded before. Otherwise it goes ahead,
+    /// and the events' unique event ids catch such a signal: a duplicate from upstream (say, a marketing system resending
+    /// past Ingestion's dedupe window) is rare, and the question cost every batch a round trip and about a twentieth of
+    /// its PostgreSQL time. A batch that meets one writes nothing and is redone, asking, and the question stays on for
+    /// <see cref="AskStoreAfterDuplicate"/>, as resent signals come in runs.
+    /// </summary>
+    private long _askStoreUntil;
+
+    public static readonly TimeSpan AskStoreAfterDuplicate = TimeSpan.FromMinutes(1);
+
     protected override string GroupId => options.Value.ConsumerGroup;
 
     protected override IReadOnlyCollection<string> Topics => [Contracts.Topics.JourneySignals, Contracts.Topics.JourneyCommands];
@@ -96,8 +107,10 @@ public sealed class JourneyConsumer(
 
         var accountIds = inputs.Select(i => i.Command.AccountId).Distinct(StringComparer.Ordinal).ToList();
         var signalIds = inputs.Where(i => i.SignalId is not null).Select(i => i.SignalId!.Value).ToList();
-        // The store knows what is committed; the batches ahead hold what is about to be.
-        var known = signalIds.Count == 0 ? [] : await store.KnownAsync(signalIds, ct);
+        // The store knows what is committed (asked only after a duplicate: see _askStoreUntil); the batches ahead hold
+        // what is about to be.
+        var askStore = signalIds.Count > 0 && time.GetUtcNow().UtcTicks < Interlocked.Read(ref _askStoreUntil);
+        var known = askStore ? await store.KnownAsync(signalIds, ct) : [];
         known.UnionWith(signalIds.Where(id => ahead.Exists(u => u.SignalIds.Contains(id))));
         // Add also drops repeats within the batch.
         var fresh = inputs.Where(i => i.SignalId is not { } id || known.Add(id)).ToList();
@@ -158,7 +171,7 @@ public sealed class JourneyConsumer(
         // time does, and which bounds the journey's rate) only sends it.
         var save = rows.Count > 0 ? accounts.SaveCommand(rows) : null;
         DemandMetrics.JourneyBatchDecide.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        unsettled.Durable = WriteAfterAsync(previous, unsettled, accountIds, appends, changes, raised, rows, save, board.Concat(unreadable).ToList(), next, ct);
+        unsettled.Durable = WriteAfterAsync(previous, unsettled, accountIds, appends, changes, raised, rows, save, board.Concat(unreadable).ToList(), next, askStore, ct);
         _unsettled.Add(unsettled);
         if (batch.Count < BatchWork.LargeFrom)
         {
@@ -187,46 +200,19 @@ public sealed class JourneyConsumer(
         Npgsql.NpgsqlBatchCommand? save,
         List<OutboxMessage> messages,
         List<TopicPartitionOffset> next,
+        bool askedStore,
         CancellationToken ct)
     {
         await previous;
         var writing = System.Diagnostics.Stopwatch.GetTimestamp();
-        await using (var session = await store.BeginSessionAsync(accountIds.Select(JourneyEventTypes.StreamId), ct))
+        try
         {
-            foreach (var (streamId, from, events) in appends)
-            {
-                session.AppendRaw(streamId, from, events);
-                DemandMetrics.EventsAppended.Add(events.Count);
-            }
-
-            // Prompts need the session's transaction (their sequences go into the messages); most live batches raise or
-            // change none and so write everything in the commit's round trips.
-            if (raised.Count > 0 || changes.Count > 0)
-            {
-                var tx = await session.TransactionAsync(ct);
-                foreach (var message in await prompts.AddAsync(tx, raised, ct))
-                {
-                    session.Enqueue(PromptMessages.Raised(message));
-                }
-
-                foreach (var change in changes)
-                {
-                    await PublishPromptChangeAsync(session, tx, change, rows, ct);
-                }
-            }
-
-            if (save is not null)
-            {
-                session.Write(save);
-            }
-
-            foreach (var message in messages)
-            {
-                session.Enqueue(message);
-            }
-
-            session.StoreOffsets(GroupId, next);
-            await session.CommitAsync(ct);
+            await WriteAsync(accountIds, appends, changes, raised, rows, save, messages, next, ct);
+        }
+        catch (RepeatedEventException ex) when (!askedStore)
+        {
+            Interlocked.Exchange(ref _askStoreUntil, (time.GetUtcNow() + AskStoreAfterDuplicate).UtcTicks);
+            throw new BatchRedoException($"a signal in it was recorded before (resent from upstream); batches ask the store for such signals for the next {AskStoreAfterDuplicate.TotalMinutes:0} minute(s)", ex);
         }
 
         DemandMetrics.JourneyBatchWrite.Record(System.Diagnostics.Stopwatch.GetElapsedTime(writing).TotalMilliseconds);
@@ -256,6 +242,57 @@ public sealed class JourneyConsumer(
 
             batch.Folded = true;
         }
+    }
+
+    /// <summary>The batch's one store session: its events, prompts, account rows, outbox messages and offsets, committed together.</summary>
+    private async Task WriteAsync(
+        List<string> accountIds,
+        List<(string StreamId, long From, List<RawNewEvent> Events)> appends,
+        List<PendingChange> changes,
+        List<PromptMessage> raised,
+        List<AccountRow> rows,
+        Npgsql.NpgsqlBatchCommand? save,
+        List<OutboxMessage> messages,
+        List<TopicPartitionOffset> next,
+        CancellationToken ct)
+    {
+        await using var session = await store.BeginSessionAsync(accountIds.Select(JourneyEventTypes.StreamId), ct);
+        // The batch's states, rows and prompts count every signal as new: one recorded before must fail it, not be skipped.
+        session.RefuseRepeats();
+        foreach (var (streamId, from, events) in appends)
+        {
+            session.AppendRaw(streamId, from, events);
+            DemandMetrics.EventsAppended.Add(events.Count);
+        }
+
+        // Prompts need the session's transaction (their sequences go into the messages); most live batches raise or
+        // change none and so write everything in the commit's round trips.
+        if (raised.Count > 0 || changes.Count > 0)
+        {
+            var tx = await session.TransactionAsync(ct);
+            foreach (var message in await prompts.AddAsync(tx, raised, ct))
+            {
+                session.Enqueue(PromptMessages.Raised(message));
+            }
+
+            foreach (var change in changes)
+            {
+                await PublishPromptChangeAsync(session, tx, change, rows, ct);
+            }
+        }
+
+        if (save is not null)
+        {
+            session.Write(save);
+        }
+
+        foreach (var message in messages)
+        {
+            session.Enqueue(message);
+        }
+
+        session.StoreOffsets(GroupId, next);
+        await session.CommitAsync(ct);
     }
 
     /// <summary>
