@@ -53,9 +53,9 @@ public sealed class BenchCluster : IAsyncDisposable
     /// A producer for repeated <see cref="ProduceAll(IProducer{string, byte[]}, IEnumerable{ValueTuple{string, string, byte[]}})"/>
     /// calls: a new one first waits about a second for the broker (its connection and metadata) before it delivers anything.
     /// </summary>
-    public IProducer<string, byte[]> Producer()
+    public IProducer<string, byte[]> Producer(string? transactionalId = null)
     {
-        var config = new ProducerConfig { BootstrapServers = Kafka.BootstrapServers, LingerMs = 20, BatchSize = 1_000_000 };
+        var config = new ProducerConfig { BootstrapServers = Kafka.BootstrapServers, LingerMs = 20, BatchSize = 1_000_000, TransactionalId = transactionalId };
         MockCluster.Configure(config);
         return new ProducerBuilder<string, byte[]>(config).Build();
     }
