@@ -71,6 +71,29 @@ public sealed class ErasureTests(DemandInfrastructure infra) : IClassFixture<Dem
     }
 
     [Fact]
+    public async Task Keys_cached_longer_than_their_time_to_live_are_dropped_when_the_next_subject_is_fetched_and_their_events_still_read()
+    {
+        var clock = new SettableClock(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
+        await using var host = await StoreHost.StartAsync(infra.ConnectionString, TestEvents.Register, services => services.AddSingleton<TimeProvider>(clock));
+        var protector = host.Services.GetRequiredService<PersonalDataProtector>();
+        await host.Store.AppendAsync("ttl", ExpectedVersion.NoStream, [Noted("ann@acme.com", "a"), Noted("bo@acme.com", "b"), Noted("cy@acme.com", "c")], default);
+        protector.CachedKeyCount.ShouldBe(3);
+
+        clock.Now += TimeSpan.FromMinutes(2); // past the default one-minute time to live
+        await host.Store.AppendAsync("ttl", ExpectedVersion.Any, [Noted("di@acme.com", "d")], default);
+
+        protector.CachedKeyCount.ShouldBe(1, "only the subject fetched since");
+        (await host.Store.ReadStreamAsync("ttl")).Select(e => ((ContactNoted)e.Data).Note).ShouldBe(["a", "b", "c", "d"]);
+    }
+
+    private sealed class SettableClock(DateTimeOffset now) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = now;
+
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    [Fact]
     public async Task Another_process_stops_reading_an_erased_subject_once_its_cached_key_expires()
     {
         var shortCache = new Dictionary<string, string?> { ["Demand:Postgres:PersonalKeyCacheTtl"] = "00:00:00.200" };

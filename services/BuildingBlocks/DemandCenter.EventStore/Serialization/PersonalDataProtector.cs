@@ -43,6 +43,10 @@ public sealed class PersonalDataProtector(NpgsqlDataSource dataSource, EventStor
     private readonly Lock _pepperGate = new();
     private byte[]? _pepper;
     private int _subjectCount;
+    private long _sweptAt;
+
+    /// <summary>How many subjects' keys this process holds (each at most about two cache TTLs past its fetch).</summary>
+    public int CachedKeyCount => _keys.Count;
 
     public string SubjectOf(string value)
     {
@@ -179,6 +183,7 @@ public sealed class PersonalDataProtector(NpgsqlDataSource dataSource, EventStor
     public async Task PrepareAsync(IEnumerable<string> subjectValues, CancellationToken ct)
     {
         var now = time.GetUtcNow();
+        SweepExpired(now);
         // Distinct values first: a batch names the same contacts many times, and each subject costs an HMAC.
         var missing = subjectValues.Distinct(StringComparer.Ordinal).Select(SubjectOf).Distinct(StringComparer.Ordinal)
             .Where(s => !_keys.TryGetValue(s, out var cached) || cached.Key is null || now - cached.At >= options.Value.PersonalKeyCacheTtl)
@@ -221,6 +226,7 @@ public sealed class PersonalDataProtector(NpgsqlDataSource dataSource, EventStor
         }
 
         // First sight of a subject in this process (or an expired entry): one round trip, rare on the hot path.
+        SweepExpired(now);
         using var conn = dataSource.OpenConnection();
         using var cmd = new NpgsqlCommand(create
             ? $"INSERT INTO {schema.Schema}.personal_keys (subject, key) VALUES (@s, @k) ON CONFLICT (subject) DO NOTHING; SELECT key FROM {schema.Schema}.personal_keys WHERE subject = @s"
@@ -234,6 +240,29 @@ public sealed class PersonalDataProtector(NpgsqlDataSource dataSource, EventStor
         var key = cmd.ExecuteScalar() as byte[];
         _keys[subject] = (key, now);
         return key;
+    }
+
+    /// <summary>
+    /// Drops the keys cached longer than the TTL, at most once a TTL: they would be fetched again before any use, and a
+    /// long-running process meets many more subjects than it keeps sealing for (the cache used to keep every one).
+    /// </summary>
+    private void SweepExpired(DateTimeOffset now)
+    {
+        var ttl = options.Value.PersonalKeyCacheTtl;
+        var last = Interlocked.Read(ref _sweptAt);
+        if (now.UtcTicks - last < ttl.Ticks || Interlocked.CompareExchange(ref _sweptAt, now.UtcTicks, last) != last)
+        {
+            return;
+        }
+
+        foreach (var entry in _keys)
+        {
+            if (now - entry.Value.At >= ttl)
+            {
+                // Only this entry: one refreshed meanwhile stays.
+                _keys.TryRemove(entry);
+            }
+        }
     }
 
     private byte[] Pepper()
