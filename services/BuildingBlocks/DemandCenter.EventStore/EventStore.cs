@@ -23,26 +23,6 @@ public sealed class EventStore(NpgsqlDataSource dataSource, EventStoreSchema sch
     public Task<EventSession> BeginSessionAsync(IEnumerable<string> streamIds, CancellationToken ct) =>
         EventSession.BeginAsync(dataSource, schema, serializer, outbox, streamIds, ct);
 
-    /// <summary>Which of these event ids are stored (committed), outside any session.</summary>
-    public async Task<HashSet<Guid>> KnownAsync(IReadOnlyCollection<Guid> eventIds, CancellationToken ct)
-    {
-        var known = new HashSet<Guid>();
-        if (eventIds.Count == 0)
-        {
-            return known;
-        }
-
-        await using var cmd = dataSource.CreateCommand($"SELECT event_id FROM {_s}.events WHERE event_id = ANY(@ids)");
-        cmd.Parameters.AddWithValue("ids", eventIds.ToArray());
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            known.Add(reader.GetGuid(0));
-        }
-
-        return known;
-    }
-
     /// <summary>Gets the personal-data keys these events need in one round trip; call before appending a large batch.</summary>
     public Task PrepareAsync(IEnumerable<NewEvent> events, CancellationToken ct) =>
         serializer.Protector.PrepareAsync(serializer.SubjectsOf(events.Select(e => e.Data)), ct);

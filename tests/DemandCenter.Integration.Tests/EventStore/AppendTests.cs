@@ -53,7 +53,8 @@ public sealed class AppendTests(DemandInfrastructure infra) : IClassFixture<Dema
             session.Append("s-r", ExpectedVersion.NoStream, events);
             session.Append("s-other", ExpectedVersion.NoStream, TestEvents.Things(1));
             session.StoreOffset("group", "topic", 0, 7);
-            await Should.ThrowAsync<RepeatedEventException>(() => session.CommitAsync(default));
+            var refused = await Should.ThrowAsync<RepeatedEventException>(() => session.CommitAsync(default));
+            refused.Known.ShouldBe(events.Select(e => e.EventId), ignoreOrder: true);
         }
 
         (await host.Store.StreamVersionAsync("s-r", default)).ShouldBe(2);

@@ -160,7 +160,7 @@ public sealed class JourneyScenarioTests(JourneyScenarioHost host) : IClassFixtu
     {
         // As a marketing system resending past Ingestion's dedupe window would have it: the same signal id again, later.
         JourneySignal Viewed(string category) => new(Guid.NewGuid(), "https://vendor.example/resend", Guid.NewGuid().ToString("n"), SignalTypes.PageViewed, "web",
-            DateTimeOffset.UtcNow, "umbrella.com", "alice@umbrella.com", null, "https://vendor.example/" + category, category, null);
+            DateTimeOffset.UtcNow, "resent.example", "rita@resent.example", null, "https://vendor.example/" + category, category, null);
         var first = Viewed("product");
         var next = Viewed("docs");
         Task<long> Recorded(JourneySignal s) => host.CountAsync("SELECT count(*) FROM demand.events WHERE event_id = @id", ("id", s.SignalId));
@@ -172,8 +172,29 @@ public sealed class JourneyScenarioTests(JourneyScenarioHost host) : IClassFixtu
         await Wait.UntilAsync(async () => await Recorded(next) == 1, Deadline, "the signal behind the resent one to be recorded");
 
         (await Recorded(first)).ShouldBe(1);
-        (await host.CountAsync("SELECT count(*) FROM demand.events WHERE stream_id = 'account-umbrella.com' AND type = 'journey.signal_recorded.v1'")).ShouldBe(2);
-        (await host.CountAsync("SELECT count(*) FROM demand.events WHERE stream_id = 'account-umbrella.com' AND type = 'journey.buying_group_member_joined.v1'")).ShouldBe(1);
+        (await host.CountAsync("SELECT count(*) FROM demand.events WHERE stream_id = 'account-resent.example' AND type = 'journey.signal_recorded.v1'")).ShouldBe(2);
+        (await host.CountAsync("SELECT count(*) FROM demand.events WHERE stream_id = 'account-resent.example' AND type = 'journey.buying_group_member_joined.v1'")).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Given_a_snoozed_prompt_When_the_same_snooze_command_arrives_again_Then_it_is_stored_once_and_the_account_keeps_going()
+    {
+        await host.SignalAsync(SignalTypes.FormSubmitted, "twice.example", Form("tess@twice.example", "contact_sales"));
+        var prompt = await host.PromptAsync("twice.example", PromptActions.Call);
+        var snooze = new JourneyCommandMessage(Guid.NewGuid(), JourneyCommandKinds.Snooze, "twice.example", "lead", DateTimeOffset.UtcNow)
+        {
+            PromptId = prompt["promptId"]!.GetValue<string>(),
+            Until = DateTimeOffset.UtcNow.AddHours(2),
+            ByOrchestrator = true,
+        };
+
+        await host.PublishAsync(Topics.JourneyCommands, "twice.example", ContractJson.Serialize(snooze));
+        await Wait.UntilAsync(async () => await host.CountAsync("SELECT count(*) FROM demand.events WHERE stream_id = 'account-twice.example' AND type = 'journey.prompt_snoozed.v1'") == 1, Deadline, "the snooze to be stored");
+        await host.PublishAsync(Topics.JourneyCommands, "twice.example", ContractJson.Serialize(snooze));
+        var after = await host.SignalAsync(SignalTypes.PageViewed, "twice.example", Page("tess@twice.example", "/docs"));
+        await host.WaitUntilRecordedAsync(after);
+
+        (await host.CountAsync("SELECT count(*) FROM demand.events WHERE stream_id = 'account-twice.example' AND type = 'journey.prompt_snoozed.v1'")).ShouldBe(1);
     }
 
     private async Task<JsonNode> CommandAsync(string account, string promptId, string actor, string kind, Func<JourneyCommandMessage, JourneyCommandMessage>? with = null)

@@ -205,15 +205,20 @@ public sealed class EventSession : IAsyncDisposable
     {
         var rows = new List<(string Stream, long Version, RawNewEvent Event)>();
         skipped = 0;
+        if (_refuseRepeats && known.Count > 0)
+        {
+            // All of them at once, over every stream: the writer redoes its work without them in one go.
+            var repeated = _appends.SelectMany(a => a.Events).Where(e => known.Contains(e.EventId)).Select(e => e.EventId).ToList();
+            if (repeated.Count > 0)
+            {
+                throw new RepeatedEventException(repeated);
+            }
+        }
+
         foreach (var (streamId, expected, events) in _appends)
         {
             var current = versions.GetValueOrDefault(streamId);
             var already = events.Where(e => known.Contains(e.EventId)).Select(e => e.EventId).ToList();
-            if (already.Count > 0 && _refuseRepeats)
-            {
-                throw new RepeatedEventException(streamId, already);
-            }
-
             if (already.Count == events.Count)
             {
                 skipped += events.Count; // a retried append: nothing to do

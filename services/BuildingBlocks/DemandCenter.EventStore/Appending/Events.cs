@@ -55,10 +55,10 @@ public sealed class PartialDuplicateException(string streamId, IReadOnlyCollecti
 }
 
 /// <summary>Appended events already stored under the same ids, in a session that refuses repeats (<see cref="EventSession.RefuseRepeats"/>): nothing was written.</summary>
-public sealed class RepeatedEventException(string streamId, IReadOnlyCollection<Guid> known)
-    : Exception($"Stream '{streamId}': {known.Count} of the appended events are already stored under the same ids, and the session refuses repeats.")
+public sealed class RepeatedEventException(IReadOnlyCollection<Guid> known)
+    : Exception($"{known.Count} of the appended events are already stored under the same ids, and the session refuses repeats.")
 {
-    public string StreamId { get; } = streamId;
+    /// <summary>Every appended event already stored, over all of the session's streams.</summary>
     public IReadOnlyCollection<Guid> Known { get; } = known;
 }
 

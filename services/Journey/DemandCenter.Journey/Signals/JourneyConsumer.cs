@@ -53,15 +53,13 @@ public sealed class JourneyConsumer(
     private readonly Lock _teamGate = new();
 
     /// <summary>
-    /// Until when (UTC ticks) a batch asks the store which of its signals were recorded before. Otherwise it goes ahead,
-    /// and the events' unique event ids catch such a signal: a duplicate from upstream (say, a marketing system resending
-    /// past Ingestion's dedupe window) is rare, and the question cost every batch a round trip and about a twentieth of
-    /// its PostgreSQL time. A batch that meets one writes nothing and is redone, asking, and the question stays on for
-    /// <see cref="AskStoreAfterDuplicate"/>, as resent signals come in runs.
+    /// Inputs (signals and commands, by id) that an earlier attempt found decided before: a batch's session refuses any
+    /// event already stored, so a batch holding an input resent from upstream (say, a marketing system resending past
+    /// Ingestion's dedupe window) writes nothing and is redone without it. Asking the store about every batch's inputs
+    /// instead cost each batch a round trip before deciding and about a twentieth of its PostgreSQL time, for what is rare.
+    /// Each entry drops its input once.
     /// </summary>
-    private long _askStoreUntil;
-
-    public static readonly TimeSpan AskStoreAfterDuplicate = TimeSpan.FromMinutes(1);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, byte> _resent = new();
 
     protected override string GroupId => options.Value.ConsumerGroup;
 
@@ -106,14 +104,10 @@ public sealed class JourneyConsumer(
         }
 
         var accountIds = inputs.Select(i => i.Command.AccountId).Distinct(StringComparer.Ordinal).ToList();
-        var signalIds = inputs.Where(i => i.SignalId is not null).Select(i => i.SignalId!.Value).ToList();
-        // The store knows what is committed (asked only after a duplicate: see _askStoreUntil); the batches ahead hold
-        // what is about to be.
-        var askStore = signalIds.Count > 0 && time.GetUtcNow().UtcTicks < Interlocked.Read(ref _askStoreUntil);
-        var known = askStore ? await store.KnownAsync(signalIds, ct) : [];
-        known.UnionWith(signalIds.Where(id => ahead.Exists(u => u.SignalIds.Contains(id))));
-        // Add also drops repeats within the batch.
-        var fresh = inputs.Where(i => i.SignalId is not { } id || known.Add(id)).ToList();
+        // Each input is decided once: not again within the batch, nor when a batch ahead (about to commit) holds it, nor
+        // when the store has it already (see _resent).
+        var seen = new HashSet<Guid>();
+        var fresh = inputs.Where(i => InputId(i) is not { } id || (seen.Add(id) && !ahead.Exists(u => u.InputIds.Contains(id)) && !_resent.TryRemove(id, out _))).ToList();
         var loaded = await LoadAsync(ahead, accountIds, ct);
         var (team, topRevenue) = await TeamAsync(ahead, ct);
         var model = await transitions.CurrentAsync(ct);
@@ -160,7 +154,7 @@ public sealed class JourneyConsumer(
         var next = batch.GroupBy(m => m.TopicPartition).Select(g => new TopicPartitionOffset(g.Key, g.Max(m => m.Offset.Value) + 1)).ToList();
 
         var previous = ahead.Count > 0 ? ahead[^1].Durable : Task.CompletedTask;
-        var unsettled = new Unsettled(results, fresh.Where(i => i.SignalId is not null).Select(i => i.SignalId!.Value).ToHashSet(), Delta(team, teamAfter));
+        var unsettled = new Unsettled(results, fresh.Select(InputId).OfType<Guid>().ToHashSet(), Delta(team, teamAfter));
         // What the write needs of the decisions, taken now: the decisions themselves (inputs, events, states before)
         // would otherwise live until the commit, and a collection meanwhile would copy them all.
         var changes = outcomes.SelectMany(d => d.Events.Select(e => (d.Input.CommandId, Event: e, Change: PromptChanges.Of(e, d.Before))))
@@ -171,7 +165,7 @@ public sealed class JourneyConsumer(
         // time does, and which bounds the journey's rate) only sends it.
         var save = rows.Count > 0 ? accounts.SaveCommand(rows) : null;
         DemandMetrics.JourneyBatchDecide.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        unsettled.Durable = WriteAfterAsync(previous, unsettled, accountIds, appends, changes, raised, rows, save, board.Concat(unreadable).ToList(), next, askStore, ct);
+        unsettled.Durable = WriteAfterAsync(previous, unsettled, accountIds, appends, changes, raised, rows, save, board.Concat(unreadable).ToList(), next, ct);
         _unsettled.Add(unsettled);
         if (batch.Count < BatchWork.LargeFrom)
         {
@@ -200,7 +194,6 @@ public sealed class JourneyConsumer(
         Npgsql.NpgsqlBatchCommand? save,
         List<OutboxMessage> messages,
         List<TopicPartitionOffset> next,
-        bool askedStore,
         CancellationToken ct)
     {
         await previous;
@@ -209,10 +202,15 @@ public sealed class JourneyConsumer(
         {
             await WriteAsync(accountIds, appends, changes, raised, rows, save, messages, next, ct);
         }
-        catch (RepeatedEventException ex) when (!askedStore)
+        catch (RepeatedEventException ex)
         {
-            Interlocked.Exchange(ref _askStoreUntil, (time.GetUtcNow() + AskStoreAfterDuplicate).UtcTicks);
-            throw new BatchRedoException($"a signal in it was recorded before (resent from upstream); batches ask the store for such signals for the next {AskStoreAfterDuplicate.TotalMinutes:0} minute(s)", ex);
+            var resent = CausesOf(ex.Known, appends);
+            foreach (var id in resent)
+            {
+                _resent[id] = 0;
+            }
+
+            throw new BatchRedoException($"{resent.Count} of its inputs were decided before (resent from upstream); it is redone without them", ex);
         }
 
         DemandMetrics.JourneyBatchWrite.Record(System.Diagnostics.Stopwatch.GetElapsedTime(writing).TotalMilliseconds);
@@ -257,7 +255,8 @@ public sealed class JourneyConsumer(
         CancellationToken ct)
     {
         await using var session = await store.BeginSessionAsync(accountIds.Select(JourneyEventTypes.StreamId), ct);
-        // The batch's states, rows and prompts count every signal as new: one recorded before must fail it, not be skipped.
+        // The batch's states, rows and prompts count every input as new: one decided before must fail the batch (to be
+        // redone without it), not have its events skipped.
         session.RefuseRepeats();
         foreach (var (streamId, from, events) in appends)
         {
@@ -510,9 +509,24 @@ public sealed class JourneyConsumer(
         }
     }
 
+    /// <summary>A signal's or command's own id: what its events derive theirs from, and their metadata's causation.</summary>
+    private static Guid? InputId(JourneyInput input) => input.SignalId ?? input.CommandId;
+
+    /// <summary>The inputs that caused these events, as each event's metadata names it.</summary>
+    private static HashSet<Guid> CausesOf(IReadOnlyCollection<Guid> eventIds, List<(string StreamId, long From, List<RawNewEvent> Events)> appends)
+    {
+        var wanted = eventIds.ToHashSet();
+        return appends.SelectMany(a => a.Events)
+            .Where(e => wanted.Contains(e.EventId) && e.MetadataJson is not null)
+            .Select(e => System.Text.Json.JsonSerializer.Deserialize<EventMetadata>(e.MetadataJson!, ContractJson.Options)?.CausationId)
+            .Select(cause => Guid.TryParse(cause, out var id) ? id : (Guid?)null)
+            .OfType<Guid>()
+            .ToHashSet();
+    }
+
     private static EventMetadata Metadata(JourneyInput input)
     {
-        var cause = (input.SignalId ?? input.CommandId)?.ToString();
+        var cause = InputId(input)?.ToString();
         return new EventMetadata
         {
             CorrelationId = cause,
@@ -530,8 +544,8 @@ public sealed class JourneyConsumer(
     /// <summary>An input, the account's state before it, the events decided and the state after them.</summary>
     private sealed record Decision(JourneyInput Input, AccountJourney Before, IReadOnlyList<JourneyEvent> Events, AccountJourney After);
 
-    /// <summary>A batch started and not yet durable: its resulting accounts, the signals it recorded and its change to the sellers' load.</summary>
-    private sealed class Unsettled(Dictionary<string, LoadedAccount> states, HashSet<Guid> signalIds, Dictionary<string, int> loadDelta)
+    /// <summary>A batch started and not yet durable: its resulting accounts, the inputs it decided and its change to the sellers' load.</summary>
+    private sealed class Unsettled(Dictionary<string, LoadedAccount> states, HashSet<Guid> inputIds, Dictionary<string, int> loadDelta)
     {
         private static readonly Dictionary<string, LoadedAccount> None = [];
         private volatile Dictionary<string, LoadedAccount> _states = states;
@@ -539,7 +553,7 @@ public sealed class JourneyConsumer(
         /// <summary>Read by the next batch on the consume loop while this one is written; replaced, never changed.</summary>
         public Dictionary<string, LoadedAccount> States => _states;
 
-        public HashSet<Guid> SignalIds { get; } = signalIds;
+        public HashSet<Guid> InputIds { get; } = inputIds;
 
         public Dictionary<string, int> LoadDelta { get; } = loadDelta;
 
