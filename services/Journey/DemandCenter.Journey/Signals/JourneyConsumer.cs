@@ -74,10 +74,8 @@ public sealed class JourneyConsumer(
 
     protected override IReadOnlyDictionary<TopicPartition, long>? LoadStoredOffsets(IReadOnlyCollection<TopicPartition> partitions)
     {
-        // Whoever owned these partitions before may have written since our copies were taken. (An input found resent
-        // and not yet dropped is found again, should it come back.)
+        // Whoever owned these partitions before may have written since our copies were taken.
         hot.Clear();
-        _resent.Clear();
         return offsets.Load(GroupId, partitions);
     }
 
