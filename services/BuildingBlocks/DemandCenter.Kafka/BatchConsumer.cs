@@ -58,8 +58,11 @@ public abstract class BatchConsumer(KafkaClients clients, ILogger logger) : Back
         return Task.CompletedTask;
     }
 
-    /// <summary>Offsets to resume from on assignment, when the handler keeps them itself; null defers to Kafka's committed offsets.</summary>
-    protected virtual IReadOnlyDictionary<TopicPartition, long>? LoadStoredOffsets(IReadOnlyCollection<TopicPartition> partitions) => null;
+    /// <summary>
+    /// Offsets to resume from, when the handler keeps them itself (null defers to Kafka's committed offsets): on
+    /// assignment (<paramref name="failure"/> null) or to redo the batches after a failure (what failed).
+    /// </summary>
+    protected virtual IReadOnlyDictionary<TopicPartition, long>? LoadStoredOffsets(IReadOnlyCollection<TopicPartition> partitions, Exception? failure) => null;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -131,7 +134,7 @@ public abstract class BatchConsumer(KafkaClients clients, ILogger logger) : Back
                     logger.LogError(ex, "Consumer {Group} failed on a batch of {Count}; retrying in {Delay}", GroupId, _pending.Count, delay);
                 }
 
-                Rewind(consumer, AbandonInFlight(consumer));
+                Rewind(consumer, AbandonInFlight(consumer), ex);
                 if (!PausedWait(consumer, delay, ct))
                 {
                     break;
@@ -324,14 +327,14 @@ public abstract class BatchConsumer(KafkaClients clients, ILogger logger) : Back
     /// Back to where the durable record says this consumer is: the stored offsets when the handler keeps them (they may
     /// be earlier than the failed batch if the store lost a commit), else the failed batch's first offsets.
     /// </summary>
-    private void Rewind(IConsumer<string, byte[]> consumer, Dictionary<TopicPartition, long> firsts)
+    private void Rewind(IConsumer<string, byte[]> consumer, Dictionary<TopicPartition, long> firsts, Exception failure)
     {
         IReadOnlyDictionary<TopicPartition, long>? stored = null;
         if (!CommitToKafka)
         {
             try
             {
-                stored = LoadStoredOffsets(consumer.Assignment);
+                stored = LoadStoredOffsets(consumer.Assignment, failure);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -364,7 +367,7 @@ public abstract class BatchConsumer(KafkaClients clients, ILogger logger) : Back
     {
         logger.LogInformation("Consumer {Group} assigned {Count} partitions", GroupId, partitions.Count);
         IsAssigned = true;
-        var stored = LoadStoredOffsets(partitions);
+        var stored = LoadStoredOffsets(partitions, null);
         return partitions
             .Select(tp => new TopicPartitionOffset(tp, stored is not null && stored.TryGetValue(tp, out var o) ? new Offset(o) : Offset.Unset))
             .ToList();

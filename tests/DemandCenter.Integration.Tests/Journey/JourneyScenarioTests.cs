@@ -1,8 +1,10 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using DemandCenter.Contracts;
+using DemandCenter.Journey.Accounts;
 using DemandCenter.Kafka;
 using DemandCenter.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DemandCenter.Integration.Tests.Journey;
 
@@ -156,17 +158,21 @@ public sealed class JourneyScenarioTests(JourneyScenarioHost host) : IClassFixtu
     }
 
     [Fact]
-    public async Task Given_a_recorded_signal_When_it_is_forwarded_again_with_a_new_one_behind_it_Then_it_stays_recorded_once_and_the_new_one_is_recorded()
+    public async Task Given_a_recorded_signal_When_it_is_forwarded_again_with_a_new_one_behind_it_Then_it_stays_recorded_once_the_new_one_is_recorded_and_other_accounts_stay_hot()
     {
         // As a marketing system resending past Ingestion's dedupe window would have it: the same signal id again, later.
         JourneySignal Viewed(string category) => new(Guid.NewGuid(), "https://vendor.example/resend", Guid.NewGuid().ToString("n"), SignalTypes.PageViewed, "web",
             DateTimeOffset.UtcNow, "resent.example", "rita@resent.example", null, "https://vendor.example/" + category, category, null);
         var first = Viewed("product");
         var next = Viewed("docs");
+        var bystander = Viewed("blog") with { AccountId = "bystander.example", ContactId = "bo@bystander.example" };
         Task<long> Recorded(JourneySignal s) => host.CountAsync("SELECT count(*) FROM demand.events WHERE event_id = @id", ("id", s.SignalId));
+        var hot = host.Services.GetRequiredService<HotAccounts>();
 
+        await host.PublishAsync(Topics.JourneySignals, bystander.AccountId, ContractJson.Serialize(bystander));
         await host.PublishAsync(Topics.JourneySignals, first.AccountId, ContractJson.Serialize(first));
-        await Wait.UntilAsync(async () => await Recorded(first) == 1, Deadline, "the first signal to be recorded");
+        await Wait.UntilAsync(async () => await Recorded(first) == 1 && await Recorded(bystander) == 1, Deadline, "the first signals to be recorded");
+        hot.TryGet(bystander.AccountId, out _).ShouldBeTrue();
         await host.PublishAsync(Topics.JourneySignals, first.AccountId, ContractJson.Serialize(first with { OccurredAt = DateTimeOffset.UtcNow }));
         await host.PublishAsync(Topics.JourneySignals, next.AccountId, ContractJson.Serialize(next));
         await Wait.UntilAsync(async () => await Recorded(next) == 1, Deadline, "the signal behind the resent one to be recorded");
@@ -174,6 +180,8 @@ public sealed class JourneyScenarioTests(JourneyScenarioHost host) : IClassFixtu
         (await Recorded(first)).ShouldBe(1);
         (await host.CountAsync("SELECT count(*) FROM demand.events WHERE stream_id = 'account-resent.example' AND type = 'journey.signal_recorded.v1'")).ShouldBe(2);
         (await host.CountAsync("SELECT count(*) FROM demand.events WHERE stream_id = 'account-resent.example' AND type = 'journey.buying_group_member_joined.v1'")).ShouldBe(1);
+        // The store refused only what it had: the redo keeps the accounts in memory rather than loading them all again.
+        hot.TryGet(bystander.AccountId, out _).ShouldBeTrue();
     }
 
     [Fact]

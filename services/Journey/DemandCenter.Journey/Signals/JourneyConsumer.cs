@@ -72,10 +72,16 @@ public sealed class JourneyConsumer(
     /// <summary>Two: one batch is decided and serialized while the one before is written and committed.</summary>
     protected override int MaxBatchesInFlight => 2;
 
-    protected override IReadOnlyDictionary<TopicPartition, long>? LoadStoredOffsets(IReadOnlyCollection<TopicPartition> partitions)
+    protected override IReadOnlyDictionary<TopicPartition, long>? LoadStoredOffsets(IReadOnlyCollection<TopicPartition> partitions, Exception? failure)
     {
-        // Whoever owned these partitions before may have written since our copies were taken.
-        hot.Clear();
+        // Whoever owned these partitions before may have written since our copies were taken, and a failed write may
+        // mean the store lost what the cache holds. A batch redone without inputs resent from upstream (the store
+        // refused them, so it has them) leaves the cache as right as it was.
+        if (failure is not BatchRedoException)
+        {
+            hot.Clear();
+        }
+
         return offsets.Load(GroupId, partitions);
     }
 
