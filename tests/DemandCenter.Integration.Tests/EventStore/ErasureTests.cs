@@ -71,6 +71,18 @@ public sealed class ErasureTests(DemandInfrastructure infra) : IClassFixture<Dem
     }
 
     [Fact]
+    public async Task A_long_personal_field_with_any_characters_is_sealed_and_read_back_as_written()
+    {
+        await using var host = await StoreHost.StartAsync(infra.ConnectionString, TestEvents.Register);
+        var note = string.Concat(Enumerable.Repeat("Kim asked about SSO, \"SCIM\" and the Zürich data centre. ", 20));
+
+        await host.Store.AppendAsync("long", ExpectedVersion.NoStream, [Noted("kim@acme.com", note), Noted("kim@acme.com", "short")], default);
+
+        (await infra.ScalarAsync<string>($"SELECT string_agg(data::text, ' ') FROM {host.Schema}.events"))!.ShouldNotContain("Zürich");
+        (await host.Store.ReadStreamAsync("long")).Select(e => ((ContactNoted)e.Data).Note).ShouldBe([note, "short"]);
+    }
+
+    [Fact]
     public async Task Keys_cached_longer_than_their_time_to_live_are_dropped_when_the_next_subject_is_fetched_and_their_events_still_read()
     {
         var clock = new SettableClock(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
