@@ -112,7 +112,7 @@ public sealed class JourneyConsumer(
         var accountIds = inputs.Select(i => i.Command.AccountId).Distinct(StringComparer.Ordinal).ToList();
         // Each input is decided once: not again within the batch, nor when a batch ahead (about to commit) holds it, nor
         // when the store has it already (see _resent).
-        var seen = new HashSet<Guid>();
+        var seen = new HashSet<Guid>(inputs.Count);
         var fresh = inputs.Where(i => InputId(i) is not { } id || (seen.Add(id) && !ahead.Exists(u => u.InputIds.Contains(id)) && !_resent.TryRemove(id, out _))).ToList();
         var loaded = await LoadAsync(ahead, accountIds, ct);
         var (team, topRevenue) = await TeamAsync(ahead, ct);
@@ -160,7 +160,8 @@ public sealed class JourneyConsumer(
         var next = batch.GroupBy(m => m.TopicPartition).Select(g => new TopicPartitionOffset(g.Key, g.Max(m => m.Offset.Value) + 1)).ToList();
 
         var previous = ahead.Count > 0 ? ahead[^1].Durable : Task.CompletedTask;
-        var unsettled = new Unsettled(results, fresh.Select(InputId).OfType<Guid>().ToHashSet(), Delta(team, teamAfter));
+        // Every input id this batch saw: those it decided, and those it dropped as decided elsewhere.
+        var unsettled = new Unsettled(results, seen, Delta(team, teamAfter));
         // What the write needs of the decisions, taken now: the decisions themselves (inputs, events, states before)
         // would otherwise live until the commit, and a collection meanwhile would copy them all.
         var changes = outcomes.SelectMany(d => d.Events.Select(e => (d.Input.CommandId, Event: e, Change: PromptChanges.Of(e, d.Before))))
@@ -550,7 +551,7 @@ public sealed class JourneyConsumer(
     /// <summary>An input, the account's state before it, the events decided and the state after them.</summary>
     private sealed record Decision(JourneyInput Input, AccountJourney Before, IReadOnlyList<JourneyEvent> Events, AccountJourney After);
 
-    /// <summary>A batch started and not yet durable: its resulting accounts, the inputs it decided and its change to the sellers' load.</summary>
+    /// <summary>A batch started and not yet durable: its resulting accounts, the inputs it saw and its change to the sellers' load.</summary>
     private sealed class Unsettled(Dictionary<string, LoadedAccount> states, HashSet<Guid> inputIds, Dictionary<string, int> loadDelta)
     {
         private static readonly Dictionary<string, LoadedAccount> None = [];
