@@ -226,23 +226,23 @@ public static class JourneyDecider
         }
 
         var folded = events.Count;
-        events.AddRange(Outreach(after, ctx, triggers, trigger, cmd.SignalId, now));
+        Outreach(events, after, ctx, triggers, trigger, cmd.SignalId, now);
         return (events, folded, after);
     }
 
-    /// <summary>Fires the rules for the triggers and turns each firing into a routed prompt, or automated nurture for a transactional journey.</summary>
-    private static IEnumerable<JourneyEvent> Outreach(AccountJourney state, JourneyContext ctx, IReadOnlyCollection<string> triggers, RecentSignal? trigger, Guid causeId, DateTimeOffset now)
+    /// <summary>Fires the rules for the triggers and adds each firing to the events as a routed prompt, or automated nurture for a transactional journey.</summary>
+    private static void Outreach(List<JourneyEvent> events, AccountJourney state, JourneyContext ctx, IReadOnlyCollection<string> triggers, RecentSignal? trigger, Guid causeId, DateTimeOffset now)
     {
         var profile = ctx.Directory.With(state.Overrides);
         var transactional = profile.Segment is { } segment && ctx.Playbook.TransactionalSegments.Contains(segment);
         var team = ctx.Team;
         JourneyScores? scores = null;
-        foreach (var firing in Rules.Evaluate(state, profile, triggers, trigger, now, ctx).ToList())
+        foreach (var firing in Rules.Evaluate(state, profile, triggers, trigger, now, ctx))
         {
             var id = PromptIdFor(causeId, firing.Rule.Id);
             if (transactional)
             {
-                yield return new NurtureSent(state.AccountId, now, id, firing.Rule.Id, firing.Rule.Action, firing.Reason, firing.ContactId);
+                events.Add(new NurtureSent(state.AccountId, now, id, firing.Rule.Id, firing.Rule.Action, firing.Reason, firing.ContactId));
                 continue;
             }
 
@@ -250,7 +250,7 @@ public static class JourneyDecider
             team = team.WithLoad(route.SellerId, +1);
             var best = BestTime.For(state, firing.ContactId, profile, ctx.Playbook, now);
             scores ??= Scoring.Of(state, now, ctx.Playbook);
-            yield return new PromptRaised(
+            events.Add(new PromptRaised(
                 state.AccountId, now, id, route.SellerId, firing.Rule.Action, route.Role, firing.Rule.Priority,
                 now.AddMinutes(firing.Rule.DueMinutes), best.Next.From, best.Next.To, firing.Reason, firing.ContactId, state.FocusJob, firing.Evidence)
             {
@@ -259,7 +259,7 @@ public static class JourneyDecider
                 SlaBy = now.AddMinutes(firing.Rule.SlaMinutes),
                 Scores = scores,
                 Overflow = route.Overflow,
-            };
+            });
         }
     }
 
@@ -365,7 +365,7 @@ public static class JourneyDecider
 
         var after = events.Aggregate(state, Evolve);
         var folded = events.Count;
-        events.AddRange(Outreach(after, ctx with { Team = team }, [SignalKeys.Tick], null, cmd.CommandId, now));
+        Outreach(events, after, ctx with { Team = team }, [SignalKeys.Tick], null, cmd.CommandId, now);
         return (events, folded, after);
     }
 

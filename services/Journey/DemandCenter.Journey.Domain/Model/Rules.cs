@@ -10,8 +10,10 @@ public sealed record Firing(OutreachRule Rule, string Reason, string? ContactId,
 /// <summary>Evaluates the playbook's next-best-outreach rules against a journey and fills their reason templates.</summary>
 public static class Rules
 {
-    public static IEnumerable<Firing> Evaluate(AccountJourney state, AccountProfile profile, IReadOnlyCollection<string> triggers, RecentSignal? trigger, DateTimeOffset now, JourneyContext ctx)
+    /// <summary>The rules that fire, in the playbook's order (a list made only when one does: an iterator per evaluation was garbage on every signal).</summary>
+    public static IReadOnlyList<Firing> Evaluate(AccountJourney state, AccountProfile profile, IReadOnlyCollection<string> triggers, RecentSignal? trigger, DateTimeOffset now, JourneyContext ctx)
     {
+        List<Firing>? firings = null;
         var playbook = ctx.Playbook;
         JourneyScores? scores = null;
         JourneyScores Scores() => scores ??= Scoring.Of(state, now, playbook);
@@ -46,8 +48,10 @@ public static class Rules
                 ?? state.BuyingGroup.OrderByDescending(m => m.Value.LastActive).Select(m => m.Key).FirstOrDefault();
             (firedActions ??= new HashSet<string>(StringComparer.Ordinal)).Add(rule.Action);
             var evidence = (window is { Count: > 0 } ? window.TakeLast(10).Select(s => s.SignalId) : trigger is null ? [] : [trigger.SignalId]).ToList();
-            yield return new Firing(rule, Fill(rule.Reason, facts), contact, evidence);
+            (firings ??= []).Add(new Firing(rule, Fill(rule.Reason, facts), contact, evidence));
         }
+
+        return firings ?? (IReadOnlyList<Firing>)[];
     }
 
     // Loops rather than lambdas: these run for every rule on every signal, and a lambda capturing the rule is a new delegate each time.
