@@ -172,7 +172,7 @@ public sealed class JourneyConsumer(
         // time does, and which bounds the journey's rate) only sends it.
         var save = rows.Count > 0 ? accounts.SaveCommand(rows) : null;
         DemandMetrics.JourneyBatchDecide.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        unsettled.Durable = WriteAfterAsync(previous, unsettled, accountIds, appends, changes, raised, rows, save, board.Concat(unreadable).ToList(), next, ct);
+        unsettled.Durable = WriteAfterAsync(previous, unsettled, new BatchWrite(accountIds, appends, changes, raised, rows, save, board.Concat(unreadable).ToList(), next), ct);
         _unsettled.Add(unsettled);
         if (batch.Count < BatchWork.LargeFrom)
         {
@@ -190,28 +190,17 @@ public sealed class JourneyConsumer(
     /// are what this one builds on, and opened earlier this session would only wait on its stream locks), then lets the
     /// hot cache and the team directory take its results. Fails, writing nothing, when the batch before failed.
     /// </summary>
-    private async Task WriteAfterAsync(
-        Task previous,
-        Unsettled batch,
-        List<string> accountIds,
-        List<(string StreamId, long From, List<RawNewEvent> Events)> appends,
-        List<PendingChange> changes,
-        List<PromptMessage> raised,
-        List<AccountRow> rows,
-        Npgsql.NpgsqlBatchCommand? save,
-        List<OutboxMessage> messages,
-        List<TopicPartitionOffset> next,
-        CancellationToken ct)
+    private async Task WriteAfterAsync(Task previous, Unsettled batch, BatchWrite write, CancellationToken ct)
     {
         await previous;
         var writing = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
-            await WriteAsync(accountIds, appends, changes, raised, rows, save, messages, next, ct);
+            await WriteAsync(write, ct);
         }
         catch (RepeatedEventException ex)
         {
-            var resent = CausesOf(ex.Known, appends);
+            var resent = CausesOf(ex.Known, write.Appends);
             foreach (var id in resent)
             {
                 _resent[id] = 0;
@@ -224,7 +213,7 @@ public sealed class JourneyConsumer(
 
         // Only what is committed becomes hot state; a failed batch leaves the cache as it was before it.
         hot.Put(batch.States.Values);
-        foreach (var prompt in raised)
+        foreach (var prompt in write.Raised)
         {
             // Counted once committed: a batch that fails is decided again.
             DemandMetrics.PromptsRaised.Add(1, new KeyValuePair<string, object?>("action", prompt.Action));
@@ -250,17 +239,9 @@ public sealed class JourneyConsumer(
     }
 
     /// <summary>The batch's one store session: its events, prompts, account rows, outbox messages and offsets, committed together.</summary>
-    private async Task WriteAsync(
-        List<string> accountIds,
-        List<(string StreamId, long From, List<RawNewEvent> Events)> appends,
-        List<PendingChange> changes,
-        List<PromptMessage> raised,
-        List<AccountRow> rows,
-        Npgsql.NpgsqlBatchCommand? save,
-        List<OutboxMessage> messages,
-        List<TopicPartitionOffset> next,
-        CancellationToken ct)
+    private async Task WriteAsync(BatchWrite write, CancellationToken ct)
     {
+        var (accountIds, appends, changes, raised, rows, save, messages, next) = write;
         await using var session = await store.BeginSessionAsync(accountIds.Select(JourneyEventTypes.StreamId), ct);
         // The batch's states, rows and prompts count every input as new: one decided before must fail the batch (to be
         // redone without it), not have its events skipped.
@@ -544,6 +525,21 @@ public sealed class JourneyConsumer(
             SourceOffset = input.Message.Offset.Value,
         };
     }
+
+    /// <summary>
+    /// What a batch's write needs of its decisions: the accounts (their streams, locked), the events to append after the
+    /// versions they were decided on, the prompts raised and changed, the account rows and their upsert, the outbox
+    /// messages and the offsets to store.
+    /// </summary>
+    private sealed record BatchWrite(
+        List<string> AccountIds,
+        List<(string StreamId, long From, List<RawNewEvent> Events)> Appends,
+        List<PendingChange> Changes,
+        List<PromptMessage> Raised,
+        List<AccountRow> Rows,
+        Npgsql.NpgsqlBatchCommand? Save,
+        List<OutboxMessage> Messages,
+        List<TopicPartitionOffset> Next);
 
     /// <summary>A prompt change or refusal a batch must write and publish, and the command it answers.</summary>
     private sealed record PendingChange(Guid? CommandId, JourneyEvent Event, PromptChange Change);
