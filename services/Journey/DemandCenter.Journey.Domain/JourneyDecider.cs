@@ -165,7 +165,12 @@ public static class JourneyDecider
 
     private static (List<JourneyEvent> Events, int Folded, AccountJourney After) DecideSignal(RecordSignal cmd, AccountJourney state, JourneyContext ctx, DateTimeOffset now)
     {
-        var keys = SignalKeys.Of(cmd);
+        // The signal's own person, new to a group that has members, is the group growing (consensus work): a key of the
+        // signal itself, where an event of its own per newcomer was a fifth of all the journey wrote. The first person is
+        // just the account showing up.
+        var joined = cmd.ContactId is { } contact && state.BuyingGroup.Count > 0 && !state.BuyingGroup.ContainsKey(contact);
+        // First: the signal's own keys come after, so the trigger (its last entry in Recent) is still what the person did.
+        var keys = joined ? [SignalKeys.NewMember, .. SignalKeys.Of(cmd)] : SignalKeys.Of(cmd);
         var events = new List<JourneyEvent>
         {
             new SignalRecorded(cmd.AccountId, now, cmd.SignalId, cmd.Type, cmd.Channel, cmd.OccurredAt, cmd.ContactId, cmd.Url, cmd.Category, cmd.LateAttributed)
@@ -178,20 +183,17 @@ public static class JourneyDecider
             events.Add(new AccountProfileUpdated(cmd.AccountId, now, cmd.SignalId, p.Name, p.OwnerSellerId, p.Territory, p.Segment, p.AnnualRevenue, p.Tier));
         }
 
-        // Most signals name one person and no attendees, and need no set to find who is new.
-        IEnumerable<string?> newcomers = cmd.Attendees is null
-            ? cmd.ContactId is { } one && !state.BuyingGroup.ContainsKey(one) ? [one] : []
-            : new[] { cmd.ContactId }.Concat(cmd.Attendees)
-                .Where(c => c is not null && !state.BuyingGroup.ContainsKey(c))
-                .Distinct(StringComparer.Ordinal);
-        var groupSize = state.BuyingGroup.Count;
-        foreach (var contact in newcomers)
+        // Others the signal names (a meeting's attendees) who are new join by an event each, after the signal's own person.
+        if (cmd.Attendees is not null)
         {
-            // The first person is just the account showing up; each one after that is the group growing (consensus work).
-            events.Add(new BuyingGroupMemberJoined(cmd.AccountId, cmd.OccurredAt, cmd.SignalId, contact!, cmd.Channel)
+            var groupSize = state.BuyingGroup.Count + (cmd.ContactId is { } own && !state.BuyingGroup.ContainsKey(own) ? 1 : 0);
+            foreach (var attendee in cmd.Attendees.Where(c => c != cmd.ContactId && !state.BuyingGroup.ContainsKey(c)).Distinct(StringComparer.Ordinal))
             {
-                Evidence = groupSize++ == 0 ? NoEvidence.Instance : Model.Engagement.EvidenceFor([SignalKeys.NewMember], ctx.Playbook),
-            });
+                events.Add(new BuyingGroupMemberJoined(cmd.AccountId, cmd.OccurredAt, cmd.SignalId, attendee, cmd.Channel)
+                {
+                    Evidence = groupSize++ == 0 ? NoEvidence.Instance : Model.Engagement.EvidenceFor([SignalKeys.NewMember], ctx.Playbook),
+                });
+            }
         }
 
         var after = events.Aggregate(state, Evolve);
@@ -216,7 +218,7 @@ public static class JourneyDecider
             return (events, events.Count, after);
         }
 
-        var grew = events.OfType<BuyingGroupMemberJoined>().Any(j => j.Evidence.Count > 0);
+        var grew = !joined && events.OfType<BuyingGroupMemberJoined>().Any(j => j.Evidence.Count > 0);
         // A few keys (the signal's own are distinct): a list to search is cheaper than a set to build.
         IReadOnlyCollection<string> triggers = grew ? [.. keys, SignalKeys.NewMember] : keys;
         RecentSignal? trigger = null;

@@ -41,7 +41,11 @@ public sealed record SignalRecorded(
     public override Guid EventId => SignalId;
 }
 
-/// <summary>A person from the account engaged for the first time: the buying group grew.</summary>
+/// <summary>
+/// A person a signal names besides its own (a meeting's attendee) engaged for the first time: the buying group grew. (The
+/// signal's own person, when new, is recorded on the signal, by the key group:new_member; streams written before
+/// 2026-11-23 hold this event for them too.)
+/// </summary>
 public sealed record BuyingGroupMemberJoined(
     string AccountId,
     DateTimeOffset At,

@@ -3,7 +3,8 @@ namespace DemandCenter.Journey.Domain;
 /// <summary>
 /// The evidence keys of a signal, which the playbook maps to buying jobs and rules trigger on:
 /// page:{category}, content:{category}, form:{formKind}, chat:{intent} (one per intent), email:{opened|clicked|bounced|unsubscribed},
-/// email:replied:{replyKind}, meeting:{mode}, crm:account_updated; and group:new_member for a new buying-group member.
+/// email:replied:{replyKind}, meeting:{mode}, crm:account_updated; and group:new_member when the signal's person is new to a
+/// buying group that has members (others a signal names join by <see cref="BuyingGroupMemberJoined"/>, whose evidence is that key's).
 /// </summary>
 public static class SignalKeys
 {

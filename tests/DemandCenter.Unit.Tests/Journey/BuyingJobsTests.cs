@@ -189,13 +189,32 @@ public sealed class BuyingJobsTests
         var first = _s.When(_s.Page("blog", Kim));
         var second = _s.When(_s.Page("blog", Raj));
 
-        first.ShouldHaveOne<BuyingGroupMemberJoined>().Evidence.ShouldBeEmpty();
-        var joined = second.ShouldHaveOne<BuyingGroupMemberJoined>();
+        first.ShouldHaveOne<SignalRecorded>().Keys.ShouldNotContain(SignalKeys.NewMember);
+        var joined = second.ShouldHaveOne<SignalRecorded>();
         joined.ContactId.ShouldBe(Raj);
-        joined.Evidence.ShouldBe(new Dictionary<string, double> { [BuyingJobs.ConsensusCreation] = NewMemberWeight });
+        joined.Keys.ShouldBe([SignalKeys.NewMember, "page:blog"]);
+        joined.Evidence[BuyingJobs.ConsensusCreation].ShouldBe(NewMemberWeight);
+        first.Concat(second).OfType<BuyingGroupMemberJoined>().ShouldBeEmpty();
         _s.State.BuyingGroup.Keys.ShouldBe([Kim, Raj], ignoreOrder: true);
         _s.State.Job(BuyingJobs.ConsensusCreation).Evidence.ShouldBe(NewMemberWeight);
         _s.State.Recent.ShouldContain(r => r.Key == SignalKeys.NewMember && r.ContactId == Raj);
+    }
+
+    [Fact]
+    public void Given_a_stream_written_with_a_joined_event_for_the_signals_own_person_When_replayed_Then_it_reads_as_the_signal_recording_them_does()
+    {
+        var first = _s.When(_s.Page("blog", Kim));
+        var second = _s.When(_s.Page("blog", Raj));
+        var recorded = second.ShouldHaveOne<SignalRecorded>();
+        // The shape streams had before 2026-11-23: the signal without the key, then an event for Raj joining.
+        var old = first.Append(recorded with { Keys = ["page:blog"], Evidence = Engagement.EvidenceFor(["page:blog"], _s.Playbook) })
+            .Append(new BuyingGroupMemberJoined(AccountId, recorded.OccurredAt, recorded.SignalId, Raj, "web") { Evidence = Engagement.EvidenceFor([SignalKeys.NewMember], _s.Playbook) });
+
+        var replayed = old.Aggregate(AccountJourney.Empty(AccountId), JourneyDecider.Evolve);
+
+        replayed.BuyingGroup.Keys.ShouldBe(_s.State.BuyingGroup.Keys, ignoreOrder: true);
+        replayed.Job(BuyingJobs.ConsensusCreation).Evidence.ShouldBe(_s.State.Job(BuyingJobs.ConsensusCreation).Evidence);
+        replayed.Recent.Count(r => r.Key == SignalKeys.NewMember && r.ContactId == Raj).ShouldBe(1);
     }
 
     [Fact]
@@ -206,6 +225,7 @@ public sealed class BuyingJobsTests
         var events = _s.When(_s.Page("docs", Kim)).Concat(_s.When(_s.Page("docs", null)));
 
         events.OfType<BuyingGroupMemberJoined>().ShouldBeEmpty();
+        events.OfType<SignalRecorded>().ShouldAllBe(e => !e.Keys.Contains(SignalKeys.NewMember));
         _s.State.BuyingGroup.Count.ShouldBe(1);
         _s.State.BuyingGroup[Kim].Signals.ShouldBe(2);
     }
@@ -227,7 +247,9 @@ public sealed class BuyingJobsTests
 
         var events = _s.When(_s.Meeting("virtual", Raj, Mo));
 
-        events.OfType<BuyingGroupMemberJoined>().Select(j => j.ContactId).ShouldBe([Raj, Mo]);
+        // Raj is the signal's own person: the signal records him joining; Mo, another attendee, joins by an event.
+        events.ShouldHaveOne<SignalRecorded>().Keys.ShouldContain(SignalKeys.NewMember);
+        events.OfType<BuyingGroupMemberJoined>().Select(j => j.ContactId).ShouldBe([Mo]);
         events.OfType<BuyingGroupMemberJoined>().ShouldAllBe(j => j.Evidence.Count == 1);
         ChannelBits.Names(_s.State.BuyingGroup[Raj].Channels).ShouldBe(["meeting"]);
         ChannelBits.Names(_s.State.BuyingGroup[Mo].Channels).ShouldBe(["meeting"]);
