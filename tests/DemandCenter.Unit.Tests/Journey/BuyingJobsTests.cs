@@ -218,6 +218,18 @@ public sealed class BuyingJobsTests
     }
 
     [Fact]
+    public void Given_three_people_have_joined_When_a_fourth_joins_Then_the_consensus_evidence_reaches_the_furthest_job_with_that_signal()
+    {
+        _s.Given(s => s.Page("blog", Kim), s => s.Page("blog", Raj), s => s.Page("blog", Mo), s => s.Page("blog", "lee@acme.com"));
+        _s.State.Job(BuyingJobs.ConsensusCreation).Evidence.ShouldBeLessThan(_s.Playbook.Focus.FurthestMinEvidence);
+
+        _s.When(_s.Page("blog", "sam@acme.com"));
+
+        _s.State.Job(BuyingJobs.ConsensusCreation).Evidence.ShouldBe(4 * NewMemberWeight);
+        _s.State.FurthestJob.ShouldBe(BuyingJobs.ConsensusCreation, "the joining is the signal's own evidence, so it counts as the signal is recorded");
+    }
+
+    [Fact]
     public void Given_a_known_contact_When_they_engage_again_or_someone_anonymous_does_Then_nobody_joins()
     {
         _s.Given(s => s.Page("blog", Kim));
