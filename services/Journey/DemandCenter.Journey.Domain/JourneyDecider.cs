@@ -46,14 +46,7 @@ public static class JourneyDecider
         var next = @event switch
         {
             SignalRecorded s => Recorded(state, s),
-            BuyingGroupMemberJoined j => state with
-            {
-                BuyingGroup = state.BuyingGroup.ContainsKey(j.ContactId)
-                    ? state.BuyingGroup
-                    : state.BuyingGroup.SetItem(j.ContactId, new Member(j.At, j.At, ChannelBits.Of(j.Channel), 0, HourHistogram.Empty)),
-                Jobs = Model.Engagement.AddEvidence(state.Jobs, j.Evidence, j.At, state.Settings.Engagement),
-                Recent = j.Evidence.Count == 0 ? state.Recent : Remember(state.Recent, new RecentSignal(j.EventId, SignalKeys.NewMember, "group.member.joined", j.Channel, j.At, j.ContactId, null)),
-            },
+            BuyingGroupMemberJoined j => Joined(state, j),
             FocusJobChanged f => state with
             {
                 FocusJob = f.To,
@@ -116,8 +109,7 @@ public static class JourneyDecider
                     Signals = member.Signals + 1,
                     Hours = member.Hours.Add(s.OccurredAt, weight),
                 });
-        var jobs = Model.Engagement.AddEvidence(state.Jobs, s.Evidence, s.OccurredAt, state.Settings.Engagement);
-        var furthest = Model.Engagement.Furthest(jobs, state.FurthestJob, state.Settings.FurthestMinEvidence);
+        var (jobs, furthest, progress) = Evidenced(state, s.Evidence, s.OccurredAt);
         var summary = s.Category is not null ? $"{s.Category} page" : s.Intents is { Count: > 0 } i ? "chat about " + string.Join(", ", i) : s.Type;
         return state with
         {
@@ -125,7 +117,7 @@ public static class JourneyDecider
             LastSignalAt = Later(state.LastSignalAt, s.OccurredAt),
             Jobs = jobs,
             FurthestJob = furthest,
-            LastProgressAt = furthest != state.FurthestJob ? Later(state.LastProgressAt, s.OccurredAt) : state.LastProgressAt ?? s.OccurredAt,
+            LastProgressAt = progress ?? s.OccurredAt,
             BuyingGroup = group,
             Channels = state.Channels.SetItem(s.Channel, Later(state.Channels.GetValueOrDefault(s.Channel), s.OccurredAt)!.Value),
             Daily = state.Daily.Add(s.OccurredAt),
@@ -133,6 +125,32 @@ public static class JourneyDecider
             Recent = s.Keys.Aggregate(state.Recent, (recent, key) => Remember(recent, new RecentSignal(s.SignalId, key, s.Type, s.Channel, s.OccurredAt, s.ContactId, summary))),
             LastInPersonAt = s.MeetingMode == "in_person" ? Later(state.LastInPersonAt, s.OccurredAt) : state.LastInPersonAt,
         };
+    }
+
+    private static AccountJourney Joined(AccountJourney state, BuyingGroupMemberJoined j)
+    {
+        var (jobs, furthest, progress) = Evidenced(state, j.Evidence, j.At);
+        return state with
+        {
+            Jobs = jobs,
+            FurthestJob = furthest,
+            LastProgressAt = progress,
+            BuyingGroup = state.BuyingGroup.ContainsKey(j.ContactId)
+                ? state.BuyingGroup
+                : state.BuyingGroup.SetItem(j.ContactId, new Member(j.At, j.At, ChannelBits.Of(j.Channel), 0, HourHistogram.Empty)),
+            Recent = j.Evidence.Count == 0 ? state.Recent : Remember(state.Recent, new RecentSignal(j.EventId, SignalKeys.NewMember, "group.member.joined", j.Channel, j.At, j.ContactId, null)),
+        };
+    }
+
+    /// <summary>
+    /// The jobs with this evidence added, and the furthest job reached with it (progress when it moves on): a signal's and
+    /// a newcomer's evidence count alike.
+    /// </summary>
+    private static (ImmutableArray<JobState> Jobs, string? Furthest, DateTimeOffset? LastProgressAt) Evidenced(AccountJourney state, IReadOnlyDictionary<string, double> evidence, DateTimeOffset at)
+    {
+        var jobs = Model.Engagement.AddEvidence(state.Jobs, evidence, at, state.Settings.Engagement);
+        var furthest = Model.Engagement.Furthest(jobs, state.FurthestJob, state.Settings.FurthestMinEvidence);
+        return (jobs, furthest, furthest != state.FurthestJob ? Later(state.LastProgressAt, at) : state.LastProgressAt);
     }
 
     private static AccountJourney Completed(AccountJourney state, PromptCompleted c)

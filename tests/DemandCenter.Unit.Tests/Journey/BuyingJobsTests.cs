@@ -218,6 +218,18 @@ public sealed class BuyingJobsTests
     }
 
     [Fact]
+    public void Given_three_people_have_joined_When_a_meeting_brings_a_fourth_Then_their_joining_reaches_the_furthest_job_as_a_signals_own_person_does()
+    {
+        _s.Given(s => s.Page("blog", Kim), s => s.Page("blog", Raj), s => s.Page("blog", Mo), s => s.Page("blog", "lee@acme.com"));
+
+        var events = _s.When(_s.Meeting("virtual", Kim, "sam@acme.com"));
+
+        events.OfType<BuyingGroupMemberJoined>().ShouldHaveSingleItem().ContactId.ShouldBe("sam@acme.com");
+        _s.State.FurthestJob.ShouldBe(BuyingJobs.ConsensusCreation);
+        _s.State.LastProgressAt.ShouldBe(_s.Now);
+    }
+
+    [Fact]
     public void Given_three_people_have_joined_When_a_fourth_joins_Then_the_consensus_evidence_reaches_the_furthest_job_with_that_signal()
     {
         _s.Given(s => s.Page("blog", Kim), s => s.Page("blog", Raj), s => s.Page("blog", Mo), s => s.Page("blog", "lee@acme.com"));
