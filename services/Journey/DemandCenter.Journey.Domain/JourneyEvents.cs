@@ -43,8 +43,8 @@ public sealed record SignalRecorded(
 
 /// <summary>
 /// A person a signal names besides its own (a meeting's attendee) engaged for the first time: the buying group grew. (The
-/// signal's own person, when new, is recorded on the signal, by the key group:new_member; streams written before
-/// 2026-11-23 hold this event for them too.)
+/// signal's own person, when new, is recorded on the signal, by the key group:new_member; streams written until the
+/// evening of 2026-11-22 hold this event for them too.)
 /// </summary>
 public sealed record BuyingGroupMemberJoined(
     string AccountId,

@@ -206,7 +206,7 @@ public sealed class BuyingJobsTests
         var first = _s.When(_s.Page("blog", Kim));
         var second = _s.When(_s.Page("blog", Raj));
         var recorded = second.ShouldHaveOne<SignalRecorded>();
-        // The shape streams had before 2026-11-23: the signal without the key, then an event for Raj joining.
+        // The shape streams had until the evening of 2026-11-22: the signal without the key, then an event for Raj joining.
         var old = first.Append(recorded with { Keys = ["page:blog"], Evidence = Engagement.EvidenceFor(["page:blog"], _s.Playbook) })
             .Append(new BuyingGroupMemberJoined(AccountId, recorded.OccurredAt, recorded.SignalId, Raj, "web") { Evidence = Engagement.EvidenceFor([SignalKeys.NewMember], _s.Playbook) });
 
