@@ -5,13 +5,29 @@ public sealed class RosterOptions
 {
     public const string Section = "Demand:Roster";
 
+    private Dictionary<string, RosterPerson>? _people;
+    private Dictionary<string, RosterAccount>? _accounts;
+
     public List<RosterPerson> People { get; } = [];
 
     public List<RosterAccount> Accounts { get; } = [];
 
-    public RosterPerson? Person(string id) => People.Find(p => string.Equals(p.Id, id, StringComparison.Ordinal));
+    // Looked up by id for every signal the Journey decides (and a CRM import can list many accounts): indexed on first
+    // use, once bound (a reload binds a new instance). The first entry of an id wins, as a search of the list would.
+    public RosterPerson? Person(string id) => (_people ??= Index(People, p => p.Id)).GetValueOrDefault(id);
 
-    public RosterAccount? Account(string accountId) => Accounts.Find(a => string.Equals(a.AccountId, accountId, StringComparison.Ordinal));
+    public RosterAccount? Account(string accountId) => (_accounts ??= Index(Accounts, a => a.AccountId)).GetValueOrDefault(accountId);
+
+    private static Dictionary<string, T> Index<T>(List<T> items, Func<T, string> id)
+    {
+        var index = new Dictionary<string, T>(items.Count, StringComparer.Ordinal);
+        foreach (var item in items)
+        {
+            index.TryAdd(id(item), item);
+        }
+
+        return index;
+    }
 }
 
 public sealed class RosterPerson
