@@ -70,6 +70,9 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         Port = port ?? FreePort();
         _log($"starting PostgreSQL on 127.0.0.1:{Port}");
         var options = $"-c listen_addresses=127.0.0.1 -p {Port} -k {_socketDir} -c max_connections=200" +
+                      // The WAL writer flushes every 10 ms (not 200) while a large transaction runs, so its commit waits
+                      // only for the tail of its WAL: a Journey batch's commit took 7-15 ms, now 5-13 (BENCHMARKS.md).
+                      " -c wal_writer_delay=10ms" +
                       // Even throwaway clusters keep synchronous_commit: a commit must survive the server's own crash, which tests cause.
                       (_durable ? "" : " -c fsync=off -c full_page_writes=off");
         await RunAsync(Path.Combine(_bin, "pg_ctl"),
