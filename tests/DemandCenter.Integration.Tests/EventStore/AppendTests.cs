@@ -63,6 +63,38 @@ public sealed class AppendTests(DemandInfrastructure infra) : IClassFixture<Dema
     }
 
     [Fact]
+    public async Task A_sessions_query_takes_its_stream_locks_in_the_same_round_trip_and_reads_its_own_rows()
+    {
+        await using var host = await StartAsync();
+        await using (var session = await host.Store.BeginSessionAsync(["s-q1", "s-q2"], default))
+        {
+            var first = await session.QueryAsync(new Npgsql.NpgsqlBatchCommand("SELECT pg_backend_pid()::bigint"), ReadAll, default);
+            var pid = first.ShouldHaveSingleItem();
+            (await infra.ScalarAsync<long>($"SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = {pid}"))
+                .ShouldBe(2, "both streams are locked by the query's round trip");
+
+            // Once locked, a query is sent alone and still reads its own rows.
+            (await session.QueryAsync(new Npgsql.NpgsqlBatchCommand("SELECT x::bigint FROM generate_series(1, 3) AS x"), ReadAll, default)).ShouldBe([1, 2, 3]);
+            session.Append("s-q1", ExpectedVersion.NoStream, TestEvents.Things(1));
+            await session.CommitAsync(default);
+            (await infra.ScalarAsync<long>($"SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = {pid}")).ShouldBe(0);
+        }
+
+        (await host.Store.StreamVersionAsync("s-q1", default)).ShouldBe(1);
+    }
+
+    private static async Task<List<long>> ReadAll(Npgsql.NpgsqlDataReader reader, CancellationToken ct)
+    {
+        var rows = new List<long>();
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(reader.GetInt64(0));
+        }
+
+        return rows;
+    }
+
+    [Fact]
     public async Task One_session_appends_to_many_streams_with_consecutive_versions_and_increasing_global_sequence()
     {
         await using var host = await StartAsync();

@@ -63,13 +63,34 @@ public sealed class EventSession : IAsyncDisposable
         return Transaction;
     }
 
-    /// <summary>Sorted, so two sessions never wait on each other in opposite orders. Taking no transaction id, they come first.</summary>
-    private void AddLocks(NpgsqlBatch batch)
+    /// <summary>
+    /// Runs an inline projection's command whose rows the writer needs (say, sequences it assigns) in the session's
+    /// transaction and reads them, with the stream locks in the same round trip when they are not yet taken.
+    /// </summary>
+    public async Task<T> QueryAsync<T>(NpgsqlBatchCommand command, Func<NpgsqlDataReader, CancellationToken, Task<T>> read, CancellationToken ct)
+    {
+        await using var batch = new NpgsqlBatch(Connection, Transaction);
+        var locking = AddLocks(batch);
+        batch.BatchCommands.Add(command);
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        if (locking)
+        {
+            await reader.NextResultAsync(ct);
+        }
+
+        return await read(reader, ct);
+    }
+
+    /// <summary>
+    /// Sorted, so two sessions never wait on each other in opposite orders. Taking no transaction id, they come first.
+    /// True when the batch got a command for them (its result set comes first).
+    /// </summary>
+    private bool AddLocks(NpgsqlBatch batch)
     {
         if (_locked || _streams.Length == 0)
         {
             _locked = true;
-            return;
+            return false;
         }
 
         var locks = new NpgsqlBatchCommand("SELECT count(pg_advisory_xact_lock(hashtextextended($1 || s, 0))) FROM unnest($2::text[]) AS s");
@@ -77,6 +98,7 @@ public sealed class EventSession : IAsyncDisposable
         locks.Parameters.Add(new NpgsqlParameter { Value = _streams });
         batch.BatchCommands.Add(locks);
         _locked = true;
+        return true;
     }
 
     internal static async Task<EventSession> BeginAsync(NpgsqlDataSource dataSource, EventStoreSchema schema, EventSerializer serializer, OutboxSignal outboxSignal, IEnumerable<string> streamIds, CancellationToken ct)

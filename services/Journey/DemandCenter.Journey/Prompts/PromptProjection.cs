@@ -57,17 +57,18 @@ public sealed class PromptProjection(EventStoreSchema schema)
         };
 
     /// <summary>
-    /// Inserts a batch's new prompts in one statement, each taking a new sequence into its
-    /// row and payload, and returns them with their sequences. A prompt already there is left as it is and not returned.
+    /// Inserts a batch's new prompts in one statement, each taking a new sequence into its row and payload, and returns
+    /// them with their sequences, in one round trip with the session's stream locks when it has not taken them yet. A
+    /// prompt already there is left as it is and not returned.
     /// </summary>
-    public async Task<IReadOnlyList<PromptMessage>> AddAsync(NpgsqlTransaction tx, IReadOnlyList<PromptMessage> prompts, CancellationToken ct)
+    public async Task<IReadOnlyList<PromptMessage>> AddAsync(EventSession session, IReadOnlyList<PromptMessage> prompts, CancellationToken ct)
     {
         if (prompts.Count == 0)
         {
             return [];
         }
 
-        await using var cmd = new NpgsqlCommand(
+        var cmd = new NpgsqlBatchCommand(
             $$"""
             INSERT INTO {{schema.Schema}}.prompts (prompt_id, sequence, seller_id, account_id, status, payload, created_at)
             SELECT q.id, q.n, q.seller, q.account, @status, jsonb_set(q.payload, '{sequence}', to_jsonb(q.n)), q.at
@@ -75,22 +76,23 @@ public sealed class PromptProjection(EventStoreSchema schema)
                   FROM unnest(@ids, @sellers, @accounts, @payloads::jsonb[], @ats) AS p(id, seller, account, payload, at)) q
             ON CONFLICT (prompt_id) DO NOTHING
             RETURNING prompt_id, sequence
-            """,
-            tx.Connection, tx);
+            """);
         cmd.Parameters.AddWithValue("ids", prompts.Select(p => Guid.Parse(p.PromptId)).ToArray());
         cmd.Parameters.AddWithValue("sellers", prompts.Select(p => p.SellerId).ToArray());
         cmd.Parameters.AddWithValue("accounts", prompts.Select(p => p.AccountId).ToArray());
         cmd.Parameters.Add(new NpgsqlParameter("payloads", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = prompts.Select(p => JsonSerializer.Serialize(p, ContractJson.Options)).ToArray() });
         cmd.Parameters.AddWithValue("ats", prompts.Select(p => p.CreatedAt).ToArray());
         cmd.Parameters.AddWithValue("status", PromptStatus.Open);
-        var sequences = new Dictionary<string, long>(StringComparer.Ordinal);
-        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        var sequences = await session.QueryAsync(cmd, async (reader, token) =>
         {
-            while (await reader.ReadAsync(ct))
+            var read = new Dictionary<string, long>(StringComparer.Ordinal);
+            while (await reader.ReadAsync(token))
             {
-                sequences[reader.GetGuid(0).ToString()] = reader.GetInt64(1);
+                read[reader.GetGuid(0).ToString()] = reader.GetInt64(1);
             }
-        }
+
+            return read;
+        }, ct);
 
         return [.. prompts.Where(p => sequences.ContainsKey(p.PromptId)).Select(p => p with { Sequence = sequences[p.PromptId] })];
     }

@@ -252,16 +252,16 @@ public sealed class JourneyConsumer(
             DemandMetrics.EventsAppended.Add(events.Count);
         }
 
-        // Prompts need the session's transaction (their sequences go into the messages); most live batches raise or
-        // change none and so write everything in the commit's round trips.
-        if (raised.Count > 0 || changes.Count > 0)
+        // Prompts' sequences go into their messages, so they are read back before the commit (with the stream locks, in
+        // one round trip); most live batches raise or change none and so write everything in the commit's round trips.
+        foreach (var message in await prompts.AddAsync(session, raised, ct))
+        {
+            session.Enqueue(PromptMessages.Raised(message));
+        }
+
+        if (changes.Count > 0)
         {
             var tx = await session.TransactionAsync(ct);
-            foreach (var message in await prompts.AddAsync(tx, raised, ct))
-            {
-                session.Enqueue(PromptMessages.Raised(message));
-            }
-
             foreach (var change in changes)
             {
                 await PublishPromptChangeAsync(session, tx, change, rows, ct);
