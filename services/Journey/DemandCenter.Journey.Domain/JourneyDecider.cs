@@ -186,7 +186,8 @@ public static class JourneyDecider
         // The signal's own person, new to a group that has members, is the group growing (consensus work): a key of the
         // signal itself, where an event of its own per newcomer was a fifth of all the journey wrote. The first person is
         // just the account showing up.
-        var joined = cmd.ContactId is { } contact && state.BuyingGroup.Count > 0 && !state.BuyingGroup.ContainsKey(contact);
+        var newcomer = cmd.ContactId is { } contact && !state.BuyingGroup.ContainsKey(contact);
+        var joined = newcomer && state.BuyingGroup.Count > 0;
         // First: the signal's own keys come after, so the trigger (its last entry in Recent) is still what the person did.
         var keys = joined ? [SignalKeys.NewMember, .. SignalKeys.Of(cmd)] : SignalKeys.Of(cmd);
         var events = new List<JourneyEvent>
@@ -204,7 +205,7 @@ public static class JourneyDecider
         // Others the signal names (a meeting's attendees) who are new join by an event each, after the signal's own person.
         if (cmd.Attendees is not null)
         {
-            var groupSize = state.BuyingGroup.Count + (cmd.ContactId is { } own && !state.BuyingGroup.ContainsKey(own) ? 1 : 0);
+            var groupSize = state.BuyingGroup.Count + (newcomer ? 1 : 0);
             foreach (var attendee in cmd.Attendees.Where(c => c != cmd.ContactId && !state.BuyingGroup.ContainsKey(c)).Distinct(StringComparer.Ordinal))
             {
                 events.Add(new BuyingGroupMemberJoined(cmd.AccountId, cmd.OccurredAt, cmd.SignalId, attendee, cmd.Channel)
