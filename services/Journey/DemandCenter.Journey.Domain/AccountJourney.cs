@@ -1,4 +1,7 @@
 using System.Collections.Immutable;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using DemandCenter.Contracts;
 using DemandCenter.Journey.Domain.Playbooks;
 
@@ -53,7 +56,11 @@ public sealed record AccountJourney(
     public JobState Job(string job) => Jobs[BuyingJobs.IndexOf(job)];
 
     /// <summary>Prompts still asking something of a seller (open, accepted or snoozed).</summary>
-    /// <remarks>Most accounts have none, and an empty dictionary's <c>Values</c> still allocates an iterator, for every rule checked.</remarks>
+    /// <remarks>
+    /// Most accounts have none, and an empty dictionary's <c>Values</c> still allocates an iterator, for every rule checked.
+    /// Not part of a snapshot: it is <see cref="Prompts"/> again (snapshots until 2026-11-23 held it twice).
+    /// </remarks>
+    [JsonIgnore]
     public IEnumerable<PromptState> ActivePrompts => Prompts.IsEmpty ? [] : Prompts.Values;
 }
 
@@ -184,6 +191,7 @@ public sealed record DailyActivity(int LastDay, ImmutableArray<ushort> Counts)
 }
 
 /// <summary>Engagement per hour of the week (0 = Monday 00:00 UTC), saturating bytes: where best-time windows come from.</summary>
+[JsonConverter(typeof(HourHistogramJson))]
 public sealed record HourHistogram(ImmutableArray<byte> Counts)
 {
     public const int Hours = 168;
@@ -207,4 +215,68 @@ public sealed record HourHistogram(ImmutableArray<byte> Counts)
         var h = HourOfWeek(at);
         return new HourHistogram(counts.SetItem(h, (byte)Math.Min(byte.MaxValue, counts[h] + weight)));
     }
+}
+
+/// <summary>
+/// A histogram in a snapshot as the hours that have counts, <c>{"153": 4}</c>. Most of a week's hours are empty, and
+/// written whole (168 numbers, each buying-group member carrying one) the histograms were about half of a busy
+/// account's snapshot. Reads the whole shape, <c>{"counts": [...], "total": n}</c>, that snapshots were written in
+/// until 2026-11-23, as well.
+/// </summary>
+public sealed class HourHistogramJson : JsonConverter<HourHistogram>
+{
+    public override HourHistogram Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new JsonException("An hour histogram is a JSON object.");
+        }
+
+        byte[]? counts = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.GetString();
+            reader.Read();
+            if (name == "counts" && reader.TokenType == JsonTokenType.StartArray)
+            {
+                for (var hour = 0; reader.Read() && reader.TokenType != JsonTokenType.EndArray; hour++)
+                {
+                    if (hour < HourHistogram.Hours && reader.GetInt32() > 0)
+                    {
+                        counts ??= new byte[HourHistogram.Hours];
+                        counts[hour] = Saturated(reader.GetInt32());
+                    }
+                }
+            }
+            else if (int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var hour) && hour < HourHistogram.Hours && reader.TokenType == JsonTokenType.Number)
+            {
+                counts ??= new byte[HourHistogram.Hours];
+                counts[hour] = Saturated(reader.GetInt32());
+            }
+            else
+            {
+                reader.Skip(); // the whole shape's "total", which the counts give
+            }
+        }
+
+        return counts is null ? HourHistogram.Empty : new HourHistogram(ImmutableArray.Create(counts));
+    }
+
+    public override void Write(Utf8JsonWriter writer, HourHistogram value, JsonSerializerOptions options)
+    {
+        writer.WriteStartObject();
+        Span<byte> name = stackalloc byte[3];
+        for (var hour = 0; !value.Counts.IsDefault && hour < value.Counts.Length; hour++)
+        {
+            if (value.Counts[hour] > 0 && hour.TryFormat(name, out var length, default, CultureInfo.InvariantCulture))
+            {
+                writer.WritePropertyName(name[..length]);
+                writer.WriteNumberValue(value.Counts[hour]);
+            }
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static byte Saturated(int count) => (byte)Math.Clamp(count, 0, byte.MaxValue);
 }
