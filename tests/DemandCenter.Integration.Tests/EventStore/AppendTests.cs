@@ -255,4 +255,22 @@ public sealed class AppendTests(DemandInfrastructure infra) : IClassFixture<Dema
         var events = await host.Store.ReadStreamAsync("old");
         events.Select(e => ((ThingHappened)e.Data).Amount).ShouldBe([1, 2, 1]);
     }
+
+    [Fact]
+    public async Task An_event_is_stored_without_its_computed_properties_and_a_row_written_with_them_reads_the_same()
+    {
+        await using var host = await StartAsync();
+        await host.Store.AppendAsync("measured", ExpectedVersion.NoStream, [new NewEvent(Guid.NewGuid(), new ThingMeasured("rope", 21))], default);
+        // As rows were written before: the computed property in the JSON too.
+        await using (var session = await host.Store.BeginSessionAsync(["measured"], default))
+        {
+            session.AppendRaw("measured", 1, [new RawNewEvent(Guid.NewGuid(), "test.thing_measured.v1", """{"name":"rope","amount":5,"doubled":10}""")]);
+            await session.CommitAsync(default);
+        }
+
+        (await infra.ScalarAsync<string>($"SELECT data::text FROM {host.Schema}.events WHERE stream_id = 'measured' AND version = 1")).ShouldBe("""{"name":"rope","amount":21}""");
+        var events = await host.Store.ReadStreamAsync("measured");
+        events.Select(e => (ThingMeasured)e.Data).ShouldBe([new ThingMeasured("rope", 21), new ThingMeasured("rope", 5)]);
+        events.Select(e => ((ThingMeasured)e.Data).Doubled).ShouldBe([42, 10]);
+    }
 }

@@ -5,6 +5,12 @@ namespace DemandCenter.Integration.Tests.EventStore;
 
 public sealed record ThingHappened(string Name, int Amount);
 
+/// <summary>An event with a computed property, as journey events have their ids.</summary>
+public sealed record ThingMeasured(string Name, int Amount)
+{
+    public int Doubled => Amount * 2;
+}
+
 public sealed record ContactNoted([property: PersonalData] string Email, [property: PersonalData(nameof(ContactNoted.Email))] string Note, string Account);
 
 /// <summary>What a store test folds streams into: the count and sum of things, and the notes.</summary>
@@ -24,6 +30,7 @@ public static class TestEvents
 {
     public static void Register(EventTypes types) => types
         .Register<ThingHappened>("test.thing_happened.v1")
+        .Register<ThingMeasured>("test.thing_measured.v1")
         .Register<ContactNoted>("test.contact_noted.v1");
 
     public static NewEvent Thing(int amount, string name = "x") => new(Guid.NewGuid(), new ThingHappened(name, amount));
