@@ -16,7 +16,7 @@ public sealed class EventSerializer(EventTypes types, PersonalDataProtector prot
     /// <summary>
     /// The contracts' JSON, holding only what reading restores: a computed property (say an event's id, derived from its
     /// other fields) has neither a setter nor a constructor parameter, so reading skipped it and writing it only made every
-    /// row longer (47 bytes of a recorded signal's 500). Rows written before hold it, and read the same.
+    /// row longer (about 49 bytes of a recorded signal's 500). Rows written before hold it, and read the same.
     /// </summary>
     private static readonly JsonSerializerOptions Json = new(ContractJson.Options)
     {
