@@ -58,9 +58,8 @@ public sealed record AccountJourney(
     /// <summary>Prompts still asking something of a seller (open, accepted or snoozed).</summary>
     /// <remarks>
     /// Most accounts have none, and an empty dictionary's <c>Values</c> still allocates an iterator, for every rule checked.
-    /// Not part of a snapshot: it is <see cref="Prompts"/> again (snapshots until 2026-11-23 held it twice).
+    /// Computed, so not part of a snapshot (<see cref="ContractJson.Stored"/>; snapshots until 2026-11-23 held it twice).
     /// </remarks>
-    [JsonIgnore]
     public IEnumerable<PromptState> ActivePrompts => Prompts.IsEmpty ? [] : Prompts.Values;
 }
 
@@ -241,10 +240,10 @@ public sealed class HourHistogramJson : JsonConverter<HourHistogram>
             {
                 for (var hour = 0; reader.Read() && reader.TokenType != JsonTokenType.EndArray; hour++)
                 {
-                    if (hour < HourHistogram.Hours && reader.GetInt32() > 0)
+                    if (hour < HourHistogram.Hours && reader.GetInt32() is var count and > 0)
                     {
                         counts ??= new byte[HourHistogram.Hours];
-                        counts[hour] = Saturated(reader.GetInt32());
+                        counts[hour] = Saturated(count);
                     }
                 }
             }

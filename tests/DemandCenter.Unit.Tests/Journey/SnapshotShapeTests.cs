@@ -7,16 +7,16 @@ using static DemandCenter.Unit.Tests.Journey.JourneyScenario;
 namespace DemandCenter.Unit.Tests.Journey;
 
 /// <summary>
-/// An account's state as a snapshot holds it (the state's JSON, with the options the store's snapshots use): the hours
+/// An account's state as a snapshot holds it (its JSON with <see cref="ContractJson.Stored"/>, as the store's snapshots are written): the hours
 /// that have counts rather than all 168 of them, the prompts once, and snapshots of the shape written before read the same.
 /// </summary>
 public sealed class SnapshotShapeTests
 {
     private readonly JourneyScenario _s = new();
 
-    private static JsonObject Json(AccountJourney state) => JsonNode.Parse(JsonSerializer.SerializeToUtf8Bytes(state, ContractJson.Options))!.AsObject();
+    private static JsonObject Json(AccountJourney state) => JsonNode.Parse(JsonSerializer.SerializeToUtf8Bytes(state, ContractJson.Stored))!.AsObject();
 
-    private static AccountJourney Read(JsonNode json) => json.Deserialize<AccountJourney>(ContractJson.Options)!;
+    private static AccountJourney Read(JsonNode json) => json.Deserialize<AccountJourney>(ContractJson.Stored)!;
 
     /// <summary>Kim replies twice and Raj asks for sales, on Monday 23 November at 10:00 UTC (hour 10 of the week): a call is due.</summary>
     private void KimRepliesAndAsksForSales()

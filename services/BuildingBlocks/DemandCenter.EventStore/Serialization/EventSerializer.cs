@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization.Metadata;
 using DemandCenter.Contracts;
 
 namespace DemandCenter.EventStore;
@@ -13,15 +12,8 @@ namespace DemandCenter.EventStore;
 /// </summary>
 public sealed class EventSerializer(EventTypes types, PersonalDataProtector protector)
 {
-    /// <summary>
-    /// The contracts' JSON, holding only what reading restores: a computed property (say an event's id, derived from its
-    /// other fields) has neither a setter nor a constructor parameter, so reading skipped it and writing it only made every
-    /// row longer (about 49 bytes of a recorded signal's 500). Rows written before hold it, and read the same.
-    /// </summary>
-    private static readonly JsonSerializerOptions Json = new(ContractJson.Options)
-    {
-        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { StoredOnly } },
-    };
+    /// <summary>What the store keeps: the contracts' JSON without computed properties (see <see cref="ContractJson.Stored"/>).</summary>
+    private static readonly JsonSerializerOptions Json = ContractJson.Stored;
     private readonly ConcurrentDictionary<Type, PersonalField[]> _personal = new();
 
     public EventTypes Types => types;
@@ -199,22 +191,6 @@ public sealed class EventSerializer(EventTypes types, PersonalDataProtector prot
             x.Property,
             x.Attribute.Subject is { } subject ? t.GetProperty(subject) : null))
         .ToArray());
-
-    private static void StoredOnly(JsonTypeInfo info)
-    {
-        if (info.Kind != JsonTypeInfoKind.Object)
-        {
-            return;
-        }
-
-        for (var i = info.Properties.Count - 1; i >= 0; i--)
-        {
-            if (info.Properties[i] is { Set: null, AssociatedParameter: null })
-            {
-                info.Properties.RemoveAt(i);
-            }
-        }
-    }
 
     private static string JsonName(string propertyName) => Json.PropertyNamingPolicy?.ConvertName(propertyName) ?? propertyName;
 

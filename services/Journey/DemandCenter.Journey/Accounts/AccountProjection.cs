@@ -70,15 +70,15 @@ public sealed class AccountProjection(EventStoreSchema schema, EventSerializer s
         DELETE FROM {s}.projection_checkpoints WHERE name = 'account_activity';
         """);
 
-    public static AccountJourney Read(string json) => JsonSerializer.Deserialize<AccountJourney>(json, ContractJson.Options)!;
+    public static AccountJourney Read(string json) => JsonSerializer.Deserialize<AccountJourney>(json, ContractJson.Stored)!;
 
     /// <summary>A snapshot's JSON, UTF-8 as it is sent: never a string in between.</summary>
-    public static byte[] Write(AccountJourney state) => JsonSerializer.SerializeToUtf8Bytes(state, ContractJson.Options);
+    public static byte[] Write(AccountJourney state) => JsonSerializer.SerializeToUtf8Bytes(state, ContractJson.Stored);
 
     /// <summary>For the event store's snapshots of an account stream.</summary>
     public static SnapshotCodec<AccountJourney> Codec { get; } = new(
-        s => JsonSerializer.SerializeToElement(s, ContractJson.Options),
-        e => e.Deserialize<AccountJourney>(ContractJson.Options)!);
+        s => JsonSerializer.SerializeToElement(s, ContractJson.Stored),
+        e => e.Deserialize<AccountJourney>(ContractJson.Stored)!);
 
     /// <summary>Whether this batch should write the account's state: when it has moved far enough past its last snapshot.</summary>
     public static bool SnapshotDue(AccountJourney state, long snapshotVersion) => state.Version - snapshotVersion >= SnapshotEvery;
