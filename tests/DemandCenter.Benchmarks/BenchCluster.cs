@@ -108,6 +108,29 @@ public sealed class BenchCluster : IAsyncDisposable
         return host;
     }
 
+    /// <summary>
+    /// Leaves the cluster with WAL segments to recycle, as a server that has run a while has them: a fresh cluster creates
+    /// and zero-fills each 16 MiB segment when its WAL first reaches it, in whichever backend is flushing (a committing one,
+    /// holding the WAL write lock) or the WAL writer. Writes that much WAL (logical messages, which nothing decodes), then
+    /// checkpoints with <c>min_wal_size</c> raised so that the segments are kept for reuse instead of removed.
+    /// </summary>
+    public async Task PrepareWalAsync(int megabytes)
+    {
+        await using var conn = new Npgsql.NpgsqlConnection(ConnectionString);
+        await conn.OpenAsync();
+        foreach (var sql in new[]
+                 {
+                     $"ALTER SYSTEM SET min_wal_size = '{megabytes}MB'",
+                     "SELECT pg_reload_conf()",
+                     $"SELECT count(pg_logical_emit_message(false, 'bench-wal', repeat('x', 1048576))) FROM generate_series(1, {megabytes})",
+                     "CHECKPOINT",
+                 })
+        {
+            await using var cmd = new Npgsql.NpgsqlCommand(sql, conn);
+            await cmd.ExecuteNonQueryAsync();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         Kafka.Dispose();

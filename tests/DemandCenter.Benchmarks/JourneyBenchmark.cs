@@ -101,6 +101,9 @@ public sealed class JourneyBenchmark : IAsyncDisposable
             await meters.TimeAsync(() => Task.CompletedTask);
         }
 
+        // A server that has run a while reuses its WAL segments; a fresh cluster creates and zero-fills each one as its WAL
+        // first reaches it, in a commit's way. The timed rounds write under 500 MiB, so 1 GiB covers them (BENCHMARKS.md).
+        await _cluster.PrepareWalAsync(1024);
         var eventsBefore = await CountAsync(dataSource, "SELECT count(*) FROM demand.events");
         var promptsBefore = await CountAsync(dataSource, "SELECT count(*) FROM demand.prompts");
         var jitted = System.Runtime.JitInfo.GetCompiledMethodCount();
@@ -115,8 +118,10 @@ public sealed class JourneyBenchmark : IAsyncDisposable
         var journey = new Segments();
         var append = new Segments();
         using var messages = timed.All().GetEnumerator();
+        long journeyWal = 0, appendWal = 0;
         for (var round = 0; round < Rounds; round++)
         {
+            var walAt = await WalPositionAsync(dataSource);
             var done = round * signalsPerRound;
             // A round's 30,000 signals fit in what the in-process broker keeps per partition (see ProducePacedAsync).
             publisher.BeginTransaction();
@@ -127,6 +132,8 @@ public sealed class JourneyBenchmark : IAsyncDisposable
                 await ConsumedAsync(dataSource, Warmup + done + signalsPerRound);
             });
             await SettledAsync(dataSource);
+            var walBetween = await WalPositionAsync(dataSource);
+            journeyWal += walBetween - walAt;
             await append.TimeAsync(async () =>
             {
                 for (var batch = 0; batch < signalsPerRound; batch += BatchSize)
@@ -134,6 +141,7 @@ public sealed class JourneyBenchmark : IAsyncDisposable
                     await AppendRawBatchAsync(store, baseline, done + batch, Math.Min(BatchSize, signalsPerRound - batch));
                 }
             });
+            appendWal += await WalPositionAsync(dataSource) - walBetween;
         }
 
         var signals = signalsPerRound * Rounds;
@@ -158,6 +166,7 @@ public sealed class JourneyBenchmark : IAsyncDisposable
         output.WriteLine($"Journey wrote {appended:N0} events for {signals:N0} signals ({(double)appended / signals:F2} per signal) and raised {prompts:N0} prompts.");
         output.WriteLine($"CPU per signal: store {append.Cpu.Per(signals)}; journey {journey.Cpu.Per(signals)} (here includes the in-process broker).");
         output.WriteLine($"Per batch ({written.Count:N0} batches, {signals / Math.Max(1, written.Count):N0} signals on average): deciding {decided.Mean:N0} ms, overlapping the write of the batch before; writing and committing {written.Mean:N0} ms, one batch at a time.");
+        output.WriteLine($"WAL written: journey {journeyWal / (double)signals:N0} bytes per signal (with its relay and projections), store {appendWal / (double)signals:N0} bytes per event; {(journeyWal + appendWal) / (1024.0 * 1024):N0} MiB in all.");
         output.WriteLine($"Garbage collection in the journey's rounds: {journey.Gc.Describe(signals)}.");
         output.WriteLine($"Methods compiled by the JIT during the timed rounds: {jitted:N0}, in {jitTime.TotalMilliseconds:N0} ms.");
         output.WriteLine($"Hot state: {perAccount.Accounts:N0} accounts in memory, {perAccount.Bytes:N0} bytes per account.");
@@ -406,6 +415,9 @@ public sealed class JourneyBenchmark : IAsyncDisposable
             await Task.Delay(20);
         }
     }
+
+    private static Task<long> WalPositionAsync(NpgsqlDataSource dataSource) =>
+        CountAsync(dataSource, "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint");
 
     private static async Task<long> CountAsync(NpgsqlDataSource dataSource, string sql)
     {
