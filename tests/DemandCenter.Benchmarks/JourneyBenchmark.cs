@@ -104,6 +104,7 @@ public sealed class JourneyBenchmark : IAsyncDisposable
         // A server that has run a while reuses its WAL segments; a fresh cluster creates and zero-fills each one as its WAL
         // first reaches it, in a commit's way. The timed rounds write under 500 MiB, so 1 GiB covers them (BENCHMARKS.md).
         await _cluster.PrepareWalAsync(1024);
+        var rowUpdatesBefore = await RowUpdatesAsync(dataSource);
         var eventsBefore = await CountAsync(dataSource, "SELECT count(*) FROM demand.events");
         var promptsBefore = await CountAsync(dataSource, "SELECT count(*) FROM demand.prompts");
         var jitted = System.Runtime.JitInfo.GetCompiledMethodCount();
@@ -150,6 +151,8 @@ public sealed class JourneyBenchmark : IAsyncDisposable
         jitTime = System.Runtime.JitInfo.GetCompilationTime() - jitTime;
         var appended = await CountAsync(dataSource, "SELECT count(*) FROM demand.events") - eventsBefore - signals;
         var prompts = await CountAsync(dataSource, "SELECT count(*) FROM demand.prompts") - promptsBefore;
+        var rowUpdates = await RowUpdatesAsync(dataSource);
+        var (updates, heapOnly) = (rowUpdates.All - rowUpdatesBefore.All, rowUpdates.HeapOnly - rowUpdatesBefore.HeapOnly);
 
         var hot = host.Services.GetRequiredService<HotAccounts>();
         var perAccount = MemoryPerAccount(hot);
@@ -167,6 +170,7 @@ public sealed class JourneyBenchmark : IAsyncDisposable
         output.WriteLine($"CPU per signal: store {append.Cpu.Per(signals)}; journey {journey.Cpu.Per(signals)} (here includes the in-process broker).");
         output.WriteLine($"Per batch ({written.Count:N0} batches, {signals / Math.Max(1, written.Count):N0} signals on average): deciding {decided.Mean:N0} ms, overlapping the write of the batch before; writing and committing {written.Mean:N0} ms, one batch at a time.");
         output.WriteLine($"WAL written: journey {journeyWal / (double)signals:N0} bytes per signal (with its relay and projections), store {appendWal / (double)signals:N0} bytes per event; {(journeyWal + appendWal) / (1024.0 * 1024):N0} MiB in all.");
+        output.WriteLine($"Account rows: {updates:N0} updates, {100.0 * heapOnly / Math.Max(1, updates):F0} % of them heap-only (no new index entries; as the statistics had it at the end).");
         output.WriteLine($"Garbage collection in the journey's rounds: {journey.Gc.Describe(signals)}.");
         output.WriteLine($"Methods compiled by the JIT during the timed rounds: {jitted:N0}, in {jitTime.TotalMilliseconds:N0} ms.");
         output.WriteLine($"Hot state: {perAccount.Accounts:N0} accounts in memory, {perAccount.Bytes:N0} bytes per account.");
@@ -415,6 +419,10 @@ public sealed class JourneyBenchmark : IAsyncDisposable
             await Task.Delay(20);
         }
     }
+
+    private static async Task<(long All, long HeapOnly)> RowUpdatesAsync(NpgsqlDataSource dataSource) =>
+        (await CountAsync(dataSource, "SELECT n_tup_upd FROM pg_stat_user_tables WHERE schemaname = 'demand' AND relname = 'account_journeys'"),
+         await CountAsync(dataSource, "SELECT n_tup_hot_upd FROM pg_stat_user_tables WHERE schemaname = 'demand' AND relname = 'account_journeys'"));
 
     private static Task<long> WalPositionAsync(NpgsqlDataSource dataSource) =>
         CountAsync(dataSource, "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint");

@@ -431,7 +431,9 @@ public static class JourneyDecider
             }
             else if (rule.When?.NoInPersonDays is { } days && state.LastSignalAt is not null)
             {
-                Consider(state.LastInPersonAt is { } met ? met.AddDays(days) : state.LastSignalAt.Value.AddDays(1));
+                // A day after the last signal, on the next whole hour: the next check is an indexed column of the account's
+                // row, and kept steady through a burst of signals it lets the row's updates be heap-only (BENCHMARKS.md).
+                Consider(state.LastInPersonAt is { } met ? met.AddDays(days) : OnTheHour(state.LastSignalAt.Value.AddDays(1)));
             }
         }
 
@@ -439,6 +441,10 @@ public static class JourneyDecider
     }
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    /// <summary>The time itself when it is on a whole UTC hour, else the next whole hour.</summary>
+    private static DateTimeOffset OnTheHour(DateTimeOffset at) =>
+        at.UtcTicks % TimeSpan.TicksPerHour is var past and > 0 ? at.AddTicks(TimeSpan.TicksPerHour - past) : at;
 }
 
 public static class ReassignReasons

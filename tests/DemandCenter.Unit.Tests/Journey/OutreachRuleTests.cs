@@ -221,6 +221,23 @@ public sealed class OutreachRuleTests
     }
 
     [Fact]
+    public void Given_an_account_never_met_in_person_When_signals_arrive_through_an_hour_Then_the_clock_checks_a_day_later_on_the_next_whole_hour()
+    {
+        _s.After(TimeSpan.FromMinutes(17)).When(_s.Page("blog"));
+        JourneyDecider.NextCheck(_s.State, _s.Context).ShouldBe(Ten.AddDays(1).AddHours(1));
+
+        // Later in the same hour: the check stays where it was (the account's row then keeps its indexed columns).
+        _s.After(TimeSpan.FromMinutes(30)).When(_s.Page("blog", Raj));
+        JourneyDecider.NextCheck(_s.State, _s.Context).ShouldBe(Ten.AddDays(1).AddHours(1));
+
+        _s.After(TimeSpan.FromMinutes(13)).When(_s.Page("blog"));
+        JourneyDecider.NextCheck(_s.State, _s.Context).ShouldBe(Ten.AddDays(1).AddHours(1));
+
+        _s.After(TimeSpan.FromMinutes(1)).When(_s.Page("blog"));
+        JourneyDecider.NextCheck(_s.State, _s.Context).ShouldBe(Ten.AddDays(1).AddHours(2));
+    }
+
+    [Fact]
     public void Given_an_account_that_reached_supplier_selection_When_ten_days_pass_without_progress_Then_the_clock_sends_the_owner_a_nudge()
     {
         _s.Given(s => s.Page("pricing"));

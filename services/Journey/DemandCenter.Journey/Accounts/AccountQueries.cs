@@ -79,7 +79,7 @@ public sealed class AccountQueries(
             WHERE (@focus::text IS NULL OR focus_job = @focus)
               AND (@owner::text IS NULL OR card->>'ownerSellerId' = @owner)
               AND (@territory::text IS NULL OR card->>'territory' = @territory)
-            ORDER BY updated_at DESC LIMIT {MaxCards}
+            ORDER BY updated_at DESC, account_id LIMIT {MaxCards}
             """);
         cmd.Parameters.Add(new NpgsqlParameter("focus", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)focus ?? DBNull.Value });
         cmd.Parameters.Add(new NpgsqlParameter("owner", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)owner ?? DBNull.Value });
