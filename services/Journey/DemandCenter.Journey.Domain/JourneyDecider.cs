@@ -398,21 +398,32 @@ public static class JourneyDecider
     /// When the clock next has something to do for this account: a snooze ending, an SLA running out, a stalled
     /// journey or a top account's in-person check. Null when nothing is pending.
     /// </summary>
-    public static DateTimeOffset? NextCheck(AccountJourney state, JourneyContext ctx)
+    /// <param name="tickedAt">
+    /// The time of the clock's tick that this state comes from, if it does. A check due by then was weighed by that tick
+    /// and found nothing to do (a prompt waiting in a full pool, a stall or an in-person check whose rule does not hold):
+    /// left where it was it would have the clock tick the account at every interval, and such accounts, oldest first,
+    /// would crowd out the others' checks. It comes round again a minute later for a prompt, a day later for the
+    /// journey's own checks. (A check that came due since only a signal's decision is left due: ticks alone weigh it.)
+    /// </param>
+    public static DateTimeOffset? NextCheck(AccountJourney state, JourneyContext ctx, DateTimeOffset? tickedAt = null)
     {
         // The earliest candidate, kept as it goes: this runs for every account a batch writes.
         DateTimeOffset? next = null;
-        void Consider(DateTimeOffset at) => next = next is { } n && n <= at ? n : at;
+        void Consider(DateTimeOffset at, TimeSpan again)
+        {
+            var when = tickedAt is { } ticked && at <= ticked ? ticked + again : at;
+            next = next is { } n && n <= when ? n : when;
+        }
 
         foreach (var (_, p) in state.Prompts)
         {
             if (p.Status == PromptStatus.Snoozed && p.SnoozedUntil is { } until)
             {
-                Consider(until);
+                Consider(until, PromptRecheck);
             }
             else if (p.Status == PromptStatus.Open && p.Escalations < ctx.Playbook.Routing.MaxEscalations)
             {
-                Consider(p.SlaBy);
+                Consider(p.SlaBy, PromptRecheck);
             }
         }
 
@@ -427,18 +438,24 @@ public static class JourneyDecider
 
             if (rule.When?.StalledDays is { } stalled && state.LastProgressAt is { } progress)
             {
-                Consider(Max(progress.AddDays(stalled), state.LastFired.TryGetValue(rule.Id, out var fired) ? fired.AddHours(rule.CooldownHours) : progress));
+                Consider(Max(progress.AddDays(stalled), state.LastFired.TryGetValue(rule.Id, out var fired) ? fired.AddHours(rule.CooldownHours) : progress), JourneyRecheck);
             }
             else if (rule.When?.NoInPersonDays is { } days && state.LastSignalAt is not null)
             {
                 // A day after the last signal, on the next whole hour: the next check is an indexed column of the account's
                 // row, and kept steady through a burst of signals it lets the row's updates be heap-only (BENCHMARKS.md).
-                Consider(state.LastInPersonAt is { } met ? met.AddDays(days) : OnTheHour(state.LastSignalAt.Value.AddDays(1)));
+                Consider(state.LastInPersonAt is { } met ? met.AddDays(days) : OnTheHour(state.LastSignalAt.Value.AddDays(1)), JourneyRecheck);
             }
         }
 
         return next;
     }
+
+    /// <summary>How soon the clock looks again at a prompt whose time has passed with nothing done (one waiting in a full pool).</summary>
+    private static readonly TimeSpan PromptRecheck = TimeSpan.FromMinutes(1);
+
+    /// <summary>How soon the clock looks again at a stall or in-person check that came due with nothing to do.</summary>
+    private static readonly TimeSpan JourneyRecheck = TimeSpan.FromDays(1);
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 

@@ -137,6 +137,20 @@ public sealed class JourneyScenarioTests(JourneyScenarioHost host) : IClassFixtu
     }
 
     [Fact]
+    public async Task Given_a_quiet_account_still_exploring_When_the_clock_finds_nothing_to_do_Then_its_next_check_moves_a_day_on()
+    {
+        // Two weeks quiet: its stall and in-person checks are long due, but it never reached a late job and is no top
+        // account, so the clock's tick does nothing. Its next check must then leave the past, or every tick sends it again.
+        await host.SignalAsync(SignalTypes.PageViewed, "vandelay.com", Page("art@vandelay.com", "/product/overview"), DateTimeOffset.UtcNow.AddDays(-15));
+
+        await Wait.UntilAsync(
+            async () => await host.CountAsync("SELECT count(*) FROM demand.account_journeys WHERE account_id = 'vandelay.com' AND next_check_at > now() + interval '23 hours'") == 1,
+            Deadline,
+            "vandelay.com's next check a day on");
+        (await host.CountAsync("SELECT count(*) FROM demand.prompts WHERE account_id = 'vandelay.com'")).ShouldBe(0);
+    }
+
+    [Fact]
     public async Task Given_an_account_When_it_is_reassigned_to_someone_the_Journey_does_not_know_Then_the_refusal_comes_back_with_its_card()
     {
         await host.SignalAsync(SignalTypes.PageViewed, "tyrell.com", Page("eldon@tyrell.com", "/product"));

@@ -238,6 +238,27 @@ public sealed class OutreachRuleTests
     }
 
     [Fact]
+    public void Given_an_account_that_is_not_a_top_account_When_the_clock_checks_it_a_day_after_its_last_signal_Then_the_next_check_is_a_day_later_not_again_at_once()
+    {
+        _s.When(_s.Page("blog"));
+        _s.After(TimeSpan.FromDays(1).Add(TimeSpan.FromHours(1)));
+
+        _s.When(_s.Tick()).OfType<PromptRaised>().ShouldBeEmpty();
+
+        // Nothing was due after all: a check left in the past would have the clock tick the account again and again.
+        JourneyDecider.NextCheck(_s.State, _s.Context, tickedAt: _s.Now).ShouldBe(_s.Now.AddDays(1));
+    }
+
+    [Fact]
+    public void Given_an_account_exploring_solutions_When_ten_days_pass_without_progress_Then_the_clock_checks_it_again_only_a_day_later()
+    {
+        _s.Given(s => s.Page("product"), s => s.Page("product", Raj));
+        _s.After(TimeSpan.FromDays(11)).When(_s.Tick()).OfType<PromptRaised>().ShouldBeEmpty();
+
+        JourneyDecider.NextCheck(_s.State, _s.Context, tickedAt: _s.Now).ShouldNotBeNull().ShouldBeGreaterThan(_s.Now);
+    }
+
+    [Fact]
     public void Given_an_account_that_reached_supplier_selection_When_ten_days_pass_without_progress_Then_the_clock_sends_the_owner_a_nudge()
     {
         _s.Given(s => s.Page("pricing"));

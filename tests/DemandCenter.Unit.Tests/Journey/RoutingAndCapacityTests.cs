@@ -197,6 +197,19 @@ public sealed class RoutingAndCapacityTests
 
         _s.After(TimeSpan.FromMinutes(30)).When(_s.Tick()).OfType<PromptReassigned>().ShouldBeEmpty();
         _s.Prompt(PromptActions.PricingConsult).Escalations.ShouldBe(0);
+        // It waits, and the clock looks again a minute later rather than at every tick (its SLA stays in the past).
+        JourneyDecider.NextCheck(_s.State, _s.Context, tickedAt: _s.Now).ShouldBe(_s.Now.AddMinutes(1));
+    }
+
+    [Fact]
+    public void Given_a_call_s_sla_ran_out_When_a_signal_is_decided_before_the_clock_ticks_Then_the_check_stays_due()
+    {
+        var call = SalesCall();
+
+        _s.After(TimeSpan.FromMinutes(12)).When(_s.Page("blog"));
+
+        // Only a tick escalates: a signal's decision must not push the SLA's check on.
+        JourneyDecider.NextCheck(_s.State, _s.Context).ShouldBe(call.SlaBy);
     }
 
     [Fact]

@@ -146,9 +146,11 @@ public sealed class JourneyConsumer(
             decided.Where(d => d.Value.Events.Count > 0).ToList(),
             d => (StreamId: JourneyEventTypes.StreamId(d.Key), d.Value.From, Events: store.Serializer.ToRaw(d.Value.Events)));
         var raised = Raised(outcomes, states);
+        // The accounts a clock tick was decided for: their checks due by now were weighed, and move on if nothing came of them.
+        var ticked = fresh.Where(i => i.Command is Tick).Select(i => i.Command.AccountId).ToHashSet(StringComparer.Ordinal);
         var rows = BatchWork.Map(
             decided.Keys.ToList(),
-            id => accountRows.Row(states[id], AccountProjection.SnapshotDue(states[id], loaded.GetValueOrDefault(id)?.SnapshotVersion ?? 0), now));
+            id => accountRows.Row(states[id], AccountProjection.SnapshotDue(states[id], loaded.GetValueOrDefault(id)?.SnapshotVersion ?? 0), now, ticked.Contains(id)));
         var published = rows.ConvertAll(r => (Row: r, Board: BoardCards.Publish(held.GetValueOrDefault(r.State.AccountId), r.Card)));
         var board = published.Where(p => p.Board.Send)
             .Select(p => new OutboxMessage(Contracts.Topics.Board, p.Row.State.AccountId, p.Row.CardJson, new Dictionary<string, string>()))
