@@ -399,11 +399,12 @@ public static class JourneyDecider
     /// journey or a top account's in-person check. Null when nothing is pending.
     /// </summary>
     /// <param name="tickedAt">
-    /// The time of the clock's tick that this state comes from, if it does. A check due by then was weighed by that tick
-    /// and found nothing to do (a prompt waiting in a full pool, a stall or an in-person check whose rule does not hold):
-    /// left where it was it would have the clock tick the account at every interval, and such accounts, oldest first,
-    /// would crowd out the others' checks. It comes round again a minute later for a prompt, a day later for the
-    /// journey's own checks. (A check that came due since only a signal's decision is left due: ticks alone weigh it.)
+    /// The time of the last clock tick decided for the account, if one was (this state, or one before it, came from it).
+    /// A check due by then was weighed by that tick and found nothing to do (a prompt waiting in a full pool, a stall or
+    /// an in-person check whose rule does not hold): left where it was it would have the clock tick the account at every
+    /// interval, and such accounts, oldest first, would crowd out the others' checks. It comes round again a minute later
+    /// for a prompt, a day later for the journey's own checks. (A check that came due after the tick is left due: ticks
+    /// alone weigh it.)
     /// </param>
     public static DateTimeOffset? NextCheck(AccountJourney state, JourneyContext ctx, DateTimeOffset? tickedAt = null)
     {

@@ -202,6 +202,19 @@ public sealed class RoutingAndCapacityTests
     }
 
     [Fact]
+    public void Given_a_consult_left_waiting_by_the_clock_When_a_signal_follows_Then_the_clock_still_looks_again_only_a_minute_after_its_tick()
+    {
+        Load((Pia, 5), (Pat, 5));
+        PricingConsult();
+        _s.After(TimeSpan.FromMinutes(30)).When(_s.Tick());
+        var tickedAt = _s.Now;
+
+        _s.After(TimeSpan.FromSeconds(20)).When(_s.Page("blog"));
+
+        JourneyDecider.NextCheck(_s.State, _s.Context, tickedAt).ShouldBe(tickedAt.AddMinutes(1));
+    }
+
+    [Fact]
     public void Given_a_call_s_sla_ran_out_When_a_signal_is_decided_before_the_clock_ticks_Then_the_check_stays_due()
     {
         var call = SalesCall();

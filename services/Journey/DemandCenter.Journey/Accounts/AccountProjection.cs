@@ -16,9 +16,11 @@ public sealed record AccountRow(AccountJourney State, bool WithState, BoardCard 
 
 /// <summary>
 /// An account's state, the version of its last written snapshot and, once this process has decided on it, the card the
-/// board was last sent (an account loaded from the store has none: its card as loaded stands in).
+/// board was last sent (an account loaded from the store has none: its card as loaded stands in) and the time of the
+/// last clock tick it decided for the account (what that tick weighed is not due again at once; see
+/// <see cref="JourneyDecider.NextCheck"/>).
 /// </summary>
-public sealed record LoadedAccount(AccountJourney State, long SnapshotVersion, BoardCard? Board = null);
+public sealed record LoadedAccount(AccountJourney State, long SnapshotVersion, BoardCard? Board = null, DateTimeOffset? TickedAt = null);
 
 /// <summary>
 /// The inline projection of each account's journey (table account_journeys), written in the same transaction as

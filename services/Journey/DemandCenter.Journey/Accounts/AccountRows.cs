@@ -11,14 +11,14 @@ public sealed class AccountRows(AccountDirectory directory, Playbook playbook, T
     public BoardCard Card(AccountJourney state, DateTimeOffset now) =>
         BoardCards.Of(state, directory.Profile(state.AccountId).With(state.Overrides), Scoring.Of(state, now, playbook));
 
-    /// <param name="ticked">Whether the clock's tick was among the inputs that left this state (see <see cref="JourneyDecider.NextCheck"/>).</param>
-    public AccountRow Row(AccountJourney state, bool withState, DateTimeOffset now, bool ticked = false)
+    /// <param name="tickedAt">The time of the last clock tick decided for the account, if any (see <see cref="JourneyDecider.NextCheck"/>).</param>
+    public AccountRow Row(AccountJourney state, bool withState, DateTimeOffset now, DateTimeOffset? tickedAt = null)
     {
         var known = directory.Profile(state.AccountId);
         var profile = known.With(state.Overrides);
         // The clock's agenda depends on the state and the playbook alone; the team and the forecast do not enter it.
         var context = new JourneyContext(known, playbook, Domain.Model.Team.Empty, TransitionModel.Empty, null, time);
         var card = BoardCards.Of(state, profile, Scoring.Of(state, now, playbook));
-        return new AccountRow(state, withState, card, ContractJson.Serialize(card), JourneyDecider.NextCheck(state, context, ticked ? now : null), profile.AnnualRevenue);
+        return new AccountRow(state, withState, card, ContractJson.Serialize(card), JourneyDecider.NextCheck(state, context, tickedAt), profile.AnnualRevenue);
     }
 }

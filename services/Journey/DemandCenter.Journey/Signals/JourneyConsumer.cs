@@ -146,18 +146,20 @@ public sealed class JourneyConsumer(
             decided.Where(d => d.Value.Events.Count > 0).ToList(),
             d => (StreamId: JourneyEventTypes.StreamId(d.Key), d.Value.From, Events: store.Serializer.ToRaw(d.Value.Events)));
         var raised = Raised(outcomes, states);
-        // The accounts a clock tick was decided for: their checks due by now were weighed, and move on if nothing came of them.
+        // A clock tick decided for an account weighed its checks due by then: they move on if nothing came of them, and a
+        // signal decided later does not make them due again.
         var ticked = fresh.Where(i => i.Command is Tick).Select(i => i.Command.AccountId).ToHashSet(StringComparer.Ordinal);
+        DateTimeOffset? TickedAt(string id) => ticked.Contains(id) ? now : loaded.GetValueOrDefault(id)?.TickedAt;
         var rows = BatchWork.Map(
             decided.Keys.ToList(),
-            id => accountRows.Row(states[id], AccountProjection.SnapshotDue(states[id], loaded.GetValueOrDefault(id)?.SnapshotVersion ?? 0), now, ticked.Contains(id)));
+            id => accountRows.Row(states[id], AccountProjection.SnapshotDue(states[id], loaded.GetValueOrDefault(id)?.SnapshotVersion ?? 0), now, TickedAt(id)));
         var published = rows.ConvertAll(r => (Row: r, Board: BoardCards.Publish(held.GetValueOrDefault(r.State.AccountId), r.Card)));
         var board = published.Where(p => p.Board.Send)
             .Select(p => new OutboxMessage(Contracts.Topics.Board, p.Row.State.AccountId, p.Row.CardJson, new Dictionary<string, string>()))
             .ToList();
         var results = published.ToDictionary(
             p => p.Row.State.AccountId,
-            p => new LoadedAccount(p.Row.State, p.Row.WithState ? p.Row.State.Version : loaded.GetValueOrDefault(p.Row.State.AccountId)?.SnapshotVersion ?? 0, p.Board.Held),
+            p => new LoadedAccount(p.Row.State, p.Row.WithState ? p.Row.State.Version : loaded.GetValueOrDefault(p.Row.State.AccountId)?.SnapshotVersion ?? 0, p.Board.Held, TickedAt(p.Row.State.AccountId)),
             StringComparer.Ordinal);
         var next = batch.GroupBy(m => m.TopicPartition).Select(g => new TopicPartitionOffset(g.Key, g.Max(m => m.Offset.Value) + 1)).ToList();
 
