@@ -212,7 +212,9 @@ public sealed record HourHistogram(ImmutableArray<byte> Counts)
     {
         var counts = Counts.IsDefaultOrEmpty ? [.. new byte[Hours]] : Counts;
         var h = HourOfWeek(at);
-        return new HourHistogram(counts.SetItem(h, (byte)Math.Min(byte.MaxValue, counts[h] + weight)));
+        var count = (byte)Math.Min(byte.MaxValue, counts[h] + weight);
+        // A full hour stays full: the same histogram, not a copy (a busy account's busy hours fill up).
+        return count == counts[h] && counts == Counts ? this : new HourHistogram(counts.SetItem(h, count));
     }
 }
 

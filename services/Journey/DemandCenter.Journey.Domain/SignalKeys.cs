@@ -12,18 +12,19 @@ public static class SignalKeys
     public const string Any = "*";
     public const string Tick = "tick";
 
+    /// <summary>The keys, each a <see cref="Vocabulary"/> instance (the state keeps them with the signal).</summary>
     public static IReadOnlyList<string> Of(RecordSignal s) => s.Type switch
     {
-        "web.page.viewed" => ["page:" + (s.Category ?? "other")],
-        "web.content.downloaded" => ["content:" + (s.Category ?? "other")],
-        "web.form.submitted" => ["form:" + (s.FormKind ?? "other")],
+        "web.page.viewed" => [Vocabulary.Of("page:", s.Category ?? "other")],
+        "web.content.downloaded" => [Vocabulary.Of("content:", s.Category ?? "other")],
+        "web.form.submitted" => [Vocabulary.Of("form:", s.FormKind ?? "other")],
         "chat.message.posted" or "chat.conversation.ended" => s.Intents is { Count: > 0 } intents
-            ? [.. intents.Distinct(StringComparer.Ordinal).Select(i => "chat:" + i)]
+            ? [.. intents.Distinct(StringComparer.Ordinal).Select(i => Vocabulary.Of("chat:", i))]
             : ["chat:other"],
-        "email.replied" => ["email:replied:" + (s.ReplyKind ?? "neutral")],
-        "meeting.held" => ["meeting:" + (s.MeetingMode ?? "virtual")],
+        "email.replied" => [Vocabulary.Of("email:replied:", s.ReplyKind ?? "neutral")],
+        "meeting.held" => [Vocabulary.Of("meeting:", s.MeetingMode ?? "virtual")],
         "crm.account.updated" => ["crm:account_updated"],
-        _ when s.Type.StartsWith("email.", StringComparison.Ordinal) => ["email:" + s.Type["email.".Length..]],
-        _ => [s.Type],
+        _ when s.Type.StartsWith("email.", StringComparison.Ordinal) => [Vocabulary.Of("email:", s.Type.AsSpan("email.".Length))],
+        _ => [Vocabulary.Of(s.Type)],
     };
 }
