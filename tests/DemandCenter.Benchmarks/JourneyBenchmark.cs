@@ -34,22 +34,25 @@ public sealed class JourneyBenchmark : IAsyncDisposable
     private static readonly string[] Intents = ["pricing", "security", "integration", "competitor", "timeline", "budget", "support", "other"];
     private readonly BenchCluster _cluster;
     private readonly int _signals;
+    private readonly int? _lanes;
     private IProducer<string, byte[]>? _producer;
     private long _offsetBase;
 
-    private JourneyBenchmark(BenchCluster cluster, int signals)
+    private JourneyBenchmark(BenchCluster cluster, int signals, int? lanes)
     {
         _cluster = cluster;
         _signals = signals;
+        _lanes = lanes;
     }
 
-    public static async Task<JourneyBenchmark> StartAsync(bool quick) =>
-        new(await BenchCluster.StartAsync(partitions: 8), quick ? 20_000 : 150_000);
+    /// <param name="lanes">The Journey's lanes; null for its default.</param>
+    public static async Task<JourneyBenchmark> StartAsync(bool quick, int? lanes = null) =>
+        new(await BenchCluster.StartAsync(partitions: 8), quick ? 20_000 : 150_000, lanes);
 
     public async Task RunAsync(TextWriter output)
     {
         output.WriteLine();
-        output.WriteLine($"Journey: {_signals:N0} signals over {Accounts:N0} accounts (Zipf 1.1), batches of up to {BatchSize:N0}, 8 partitions, after warm-ups of {SmallBatchWarmup + JitWarmup:N0} signals on other accounts and {Warmup:N0} on these");
+        output.WriteLine($"Journey: {_signals:N0} signals over {Accounts:N0} accounts (Zipf 1.1), batches of up to {BatchSize:N0}, 8 partitions, {_lanes?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "the default number of"} lanes, after warm-ups of {SmallBatchWarmup + JitWarmup:N0} signals on other accounts and {Warmup:N0} on these");
         using var host = await StartJourneyAsync();
         var dataSource = host.Services.GetRequiredService<NpgsqlDataSource>();
         var zipf = new Zipf(Accounts, 1.1, seed: 5);
@@ -438,6 +441,7 @@ public sealed class JourneyBenchmark : IAsyncDisposable
             new Dictionary<string, string?>
             {
                 ["Demand:Journey:ConsumerGroup"] = "bench-journey",
+                ["Demand:Journey:Lanes"] = _lanes?.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Demand:Journey:MaxBatchSize"] = BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Demand:Roster:People:0:Id"] = "quinn",
                 ["Demand:Roster:People:0:Specialty"] = "qualification",

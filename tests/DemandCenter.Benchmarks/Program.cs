@@ -1,6 +1,6 @@
 using DemandCenter.Benchmarks;
 
-// ./demand bench [--quick] [--store | --ingestion | --journey | --hub | --broker]: throughput against in-run baselines (BENCHMARKS.md).
+// ./demand bench [--quick] [--store | --ingestion | --journey [--lanes=N] | --hub | --broker]: throughput against in-run baselines (BENCHMARKS.md).
 var quick = args.Contains("--quick");
 if (args.Contains("--broker"))
 {
@@ -19,7 +19,9 @@ if (args.Contains("--hub"))
 
 if (args.Contains("--journey"))
 {
-    await using var journey = await JourneyBenchmark.StartAsync(quick);
+    // The Journey's lanes (Demand:Journey:Lanes), to compare with the default.
+    var lanes = args.FirstOrDefault(a => a.StartsWith("--lanes=", StringComparison.Ordinal))?["--lanes=".Length..];
+    await using var journey = await JourneyBenchmark.StartAsync(quick, lanes is null ? null : int.Parse(lanes, System.Globalization.CultureInfo.InvariantCulture));
     await journey.RunAsync(Console.Out);
     return;
 }

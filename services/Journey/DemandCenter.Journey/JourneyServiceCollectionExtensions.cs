@@ -11,6 +11,7 @@ using DemandCenter.Kafka;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace DemandCenter.Journey;
@@ -23,7 +24,14 @@ public static class JourneyServiceCollectionExtensions
         services.AddJourneyReadModels(configuration);
         services.AddSingleton<PromptProjection>();
         services.AddSingleton<TeamDirectory>();
-        services.AddHostedService<JourneyConsumer>();
+        // One hosted consumer per lane: the group spreads the partitions over them (range assignment keeps an account's
+        // signals and commands together).
+        var lanes = configuration.GetSection(JourneyOptions.Section).GetValue<int?>(nameof(JourneyOptions.Lanes)) ?? new JourneyOptions().Lanes;
+        for (var lane = 0; lane < Math.Max(1, lanes); lane++)
+        {
+            services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<JourneyConsumer>(sp));
+        }
+
         services.AddHostedService<JourneyClock>();
         services.AddOutboxRelay();
         services.AddAsyncProjection<TransitionProjection>();

@@ -23,8 +23,13 @@ namespace DemandCenter.Journey.Signals;
 /// account and have the same partitions, so one instance owns all input for an account and keeps it hot in memory.
 /// <para>
 /// A batch is decided (and its events serialized) while the one before is written and committed: the later batch
-/// starts from the earlier one's resulting account states and sellers' load, held in memory until that commits, and
-/// writes only after it. The hot cache takes only committed states; a failure redoes every batch not yet durable.
+/// starts from the earlier one's resulting account states, held in memory until that commits, and writes only after
+/// it. The hot cache takes only committed states; a failure redoes every batch not yet durable.
+/// </para>
+/// <para>
+/// A process runs <see cref="JourneyOptions.Lanes"/> of these, each with its share of the partitions (so of the
+/// accounts), its own pipeline and its own session per batch. The sellers' load is the one thing lanes share: each
+/// batch settles its routing against the <see cref="TeamDirectory"/>'s load with every lane's claims on it.
 /// </para>
 /// </summary>
 public sealed class JourneyConsumer(
@@ -49,8 +54,6 @@ public sealed class JourneyConsumer(
     /// <summary>Batches started and not yet durable, oldest first (consume loop only): what they decided counts for the next.</summary>
     private readonly List<Unsettled> _unsettled = [];
 
-    /// <summary>Guards the team directory's load against a batch's commit folding its own load in while the next batch reads it.</summary>
-    private readonly Lock _teamGate = new();
 
     /// <summary>
     /// Inputs (signals and commands, by id) that an earlier attempt found decided before: a batch's session refuses any
@@ -115,9 +118,9 @@ public sealed class JourneyConsumer(
         var seen = new HashSet<Guid>(inputs.Count);
         var fresh = inputs.Where(i => InputId(i) is not { } id || (seen.Add(id) && !ahead.Exists(u => u.InputIds.Contains(id)) && !_resent.TryRemove(id, out _))).ToList();
         var loaded = await LoadAsync(ahead, accountIds, ct);
-        var (team, topRevenue) = await TeamAsync(ahead, ct);
+        var (team, topRevenue) = await teams.CurrentAsync(playbook.TopAccounts.RevenueTopShare, ct);
         var model = await transitions.CurrentAsync(ct);
-        var (outcomes, teamAfter) = Decide(fresh, loaded, team, model, topRevenue);
+        var (outcomes, claim) = Decide(fresh, loaded, team, model, topRevenue);
 
         // Each account's events in input order, appended after the version it was loaded at.
         var decided = new Dictionary<string, (long From, List<NewEvent> Events)>(StringComparer.Ordinal);
@@ -165,7 +168,7 @@ public sealed class JourneyConsumer(
 
         var previous = ahead.Count > 0 ? ahead[^1].Durable : Task.CompletedTask;
         // Every input id this batch saw: those it decided, and those it dropped as decided elsewhere.
-        var unsettled = new Unsettled(results, seen, Delta(team, teamAfter));
+        var unsettled = new Unsettled(results, seen, claim);
         // What the write needs of the decisions, taken now: the decisions themselves (inputs, events, states before)
         // would otherwise live until the commit, and a collection meanwhile would copy them all.
         var changes = outcomes.SelectMany(d => d.Events.Select(e => (d.Input.CommandId, Event: e, Change: PromptChanges.Of(e, d.Before))))
@@ -196,14 +199,16 @@ public sealed class JourneyConsumer(
     /// </summary>
     private async Task WriteAfterAsync(Task previous, Unsettled batch, BatchWrite write, CancellationToken ct)
     {
-        await previous;
-        var writing = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
+            await previous;
+            var writing = System.Diagnostics.Stopwatch.GetTimestamp();
             await WriteAsync(write, ct);
+            DemandMetrics.JourneyBatchWrite.Record(System.Diagnostics.Stopwatch.GetElapsedTime(writing).TotalMilliseconds);
         }
         catch (RepeatedEventException ex)
         {
+            teams.Abandon(batch.Claim);
             var resent = CausesOf(ex.Known, write.Appends);
             foreach (var id in resent)
             {
@@ -212,8 +217,14 @@ public sealed class JourneyConsumer(
 
             throw new BatchRedoException($"{resent.Count} of its inputs were decided before (resent from upstream); it is redone without them", ex);
         }
+        catch
+        {
+            // Decided again when redone, and claims again then.
+            teams.Abandon(batch.Claim);
+            throw;
+        }
 
-        DemandMetrics.JourneyBatchWrite.Record(System.Diagnostics.Stopwatch.GetElapsedTime(writing).TotalMilliseconds);
+        teams.Committed(batch.Claim);
 
         // Only what is committed becomes hot state; a failed batch leaves the cache as it was before it.
         hot.Put(batch.States.Values);
@@ -224,22 +235,6 @@ public sealed class JourneyConsumer(
         }
 
         batch.Release();
-        // The load as of this commit: read afresh when due (no later batch has committed yet: each waits for this
-        // task), else the directory's plus this batch's own changes.
-        var refreshed = teams.Stale ? await teams.LoadAsync(playbook.TopAccounts.RevenueTopShare, ct) : ((Domain.Model.Team, decimal?)?)null;
-        lock (_teamGate)
-        {
-            if (refreshed is { } r)
-            {
-                teams.Refreshed(r.Item1, r.Item2);
-            }
-            else
-            {
-                teams.Remember(Apply(teams.Cached.Team, batch.LoadDelta));
-            }
-
-            batch.Folded = true;
-        }
     }
 
     /// <summary>The batch's one store session: its events, prompts, account rows, outbox messages and offsets, committed together.</summary>
@@ -287,54 +282,15 @@ public sealed class JourneyConsumer(
     }
 
     /// <summary>
-    /// The sellers' load to decide with: the directory's (refreshed when due) when no batch is pending; else the
-    /// directory's as of the last commit plus what the pending batches changed.
-    /// </summary>
-    private async Task<(Domain.Model.Team Team, decimal? TopRevenue)> TeamAsync(List<Unsettled> ahead, CancellationToken ct)
-    {
-        if (ahead.Count == 0)
-        {
-            return await teams.CurrentAsync(playbook.TopAccounts.RevenueTopShare, ct);
-        }
-
-        lock (_teamGate)
-        {
-            var (team, top) = teams.Cached;
-            foreach (var u in ahead.Where(u => !u.Folded))
-            {
-                team = Apply(team, u.LoadDelta);
-            }
-
-            return (team, top);
-        }
-    }
-
-    /// <summary>What a batch changed in each seller's load.</summary>
-    private static Dictionary<string, int> Delta(Domain.Model.Team before, Domain.Model.Team after) =>
-        before.Load.Keys.Union(after.Load.Keys)
-            .Select(id => (Id: id, Change: after.LoadOf(id) - before.LoadOf(id)))
-            .Where(c => c.Change != 0)
-            .ToDictionary(c => c.Id, c => c.Change, StringComparer.Ordinal);
-
-    private static Domain.Model.Team Apply(Domain.Model.Team team, Dictionary<string, int> delta)
-    {
-        foreach (var (sellerId, change) in delta)
-        {
-            team = team.WithLoad(sellerId, change);
-        }
-
-        return team;
-    }
-
-    /// <summary>
     /// Decides every input, in input order per account, and threads the sellers' load through the batch in input order,
     /// exactly as deciding one input after the other would. Accounts are independent but for that load, so each
     /// account's inputs are first decided on both cores against the load the batch started with. Only a decision that
-    /// routed a prompt (one raised, or a tick's escalation) read the load: walking the batch in order, such a decision is
-    /// taken again when the load has moved since the batch began, and so is every later input of its account (its state
-    /// may then differ).
+    /// routed a prompt (one raised, or a tick's escalation) read the load: walking the batch in order against the load as
+    /// it then is (another lane may have claimed since), such a decision is taken again when the load differs from the
+    /// one it was decided with, and so is every later input of its account (its state may then differ). The walk's
+    /// change to the load is claimed before another batch can walk.
     /// </summary>
-    private (Decision[] Decisions, Domain.Model.Team Team) Decide(List<JourneyInput> inputs, Dictionary<string, LoadedAccount> loaded, Domain.Model.Team team, TransitionModel model, decimal? topRevenue)
+    private (Decision[] Decisions, LoadClaim Claim) Decide(List<JourneyInput> inputs, Dictionary<string, LoadedAccount> loaded, Domain.Model.Team start, TransitionModel model, decimal? topRevenue)
     {
         var decisions = new Decision[inputs.Count];
         var chains = new Dictionary<string, List<int>>(StringComparer.Ordinal);
@@ -349,7 +305,6 @@ public sealed class JourneyConsumer(
             chain.Add(i);
         }
 
-        var start = team;
         void DecideChain(KeyValuePair<string, List<int>> chain)
         {
             var state = loaded.TryGetValue(chain.Key, out var l) ? l.State : AccountJourney.Empty(chain.Key, _settings);
@@ -373,31 +328,44 @@ public sealed class JourneyConsumer(
             }
         }
 
-        var redone = new Dictionary<string, AccountJourney>(StringComparer.Ordinal);
-        for (var i = 0; i < decisions.Length; i++)
+        // Settled against the load as it is now, another lane's batches included, while no other batch settles.
+        var claim = teams.Claim(current =>
         {
-            var d = decisions[i];
-            var id = d.Input.Command.AccountId;
-            if (redone.TryGetValue(id, out var state))
+            var team = SameLoad(current, start) ? start : current;
+            var redone = new Dictionary<string, AccountJourney>(StringComparer.Ordinal);
+            for (var i = 0; i < decisions.Length; i++)
             {
-                d = DecideOne(d.Input, state, team, model, topRevenue);
-            }
-            else if (!ReferenceEquals(team, start) && (d.Input.Command is Tick || d.Events.Any(e => e is PromptRaised)))
-            {
-                d = DecideOne(d.Input, d.Before, team, model, topRevenue);
+                var d = decisions[i];
+                var id = d.Input.Command.AccountId;
+                if (redone.TryGetValue(id, out var state))
+                {
+                    d = DecideOne(d.Input, state, team, model, topRevenue);
+                }
+                else if (!ReferenceEquals(team, start) && (d.Input.Command is Tick || d.Events.Any(e => e is PromptRaised)))
+                {
+                    d = DecideOne(d.Input, d.Before, team, model, topRevenue);
+                }
+
+                if (!ReferenceEquals(d, decisions[i]))
+                {
+                    decisions[i] = d;
+                    redone[id] = d.After;
+                }
+
+                team = Load.Apply(team, d.Before, d.Events);
             }
 
-            if (!ReferenceEquals(d, decisions[i]))
-            {
-                decisions[i] = d;
-                redone[id] = d.After;
-            }
-
-            team = Load.Apply(team, d.Before, d.Events);
-        }
-
-        return (decisions, team);
+            return team;
+        });
+        return (decisions, claim);
     }
+
+    /// <summary>The same sellers with the same load: what was decided with one holds for the other.</summary>
+    private static bool SameLoad(Domain.Model.Team a, Domain.Model.Team b) =>
+        ReferenceEquals(a, b)
+        || (a.Members.SequenceEqual(b.Members)
+            && a.Load.Where(l => l.Value != 0).Count() == b.Load.Count(l => l.Value != 0)
+            && a.Load.All(l => l.Value == b.LoadOf(l.Key)));
 
     private Decision DecideOne(JourneyInput input, AccountJourney state, Domain.Model.Team team, TransitionModel model, decimal? topRevenue)
     {
@@ -551,7 +519,7 @@ public sealed class JourneyConsumer(
     private sealed record Decision(JourneyInput Input, AccountJourney Before, IReadOnlyList<JourneyEvent> Events, AccountJourney After);
 
     /// <summary>A batch started and not yet durable: its resulting accounts, the inputs it saw and its change to the sellers' load.</summary>
-    private sealed class Unsettled(Dictionary<string, LoadedAccount> states, HashSet<Guid> inputIds, Dictionary<string, int> loadDelta)
+    private sealed class Unsettled(Dictionary<string, LoadedAccount> states, HashSet<Guid> inputIds, LoadClaim claim)
     {
         private static readonly Dictionary<string, LoadedAccount> None = [];
         private volatile Dictionary<string, LoadedAccount> _states = states;
@@ -561,13 +529,11 @@ public sealed class JourneyConsumer(
 
         public HashSet<Guid> InputIds { get; } = inputIds;
 
-        public Dictionary<string, int> LoadDelta { get; } = loadDelta;
+        /// <summary>What the batch changed in the sellers' load, claimed in the team directory until a refresh includes it.</summary>
+        public LoadClaim Claim { get; } = claim;
 
-        /// <summary>Completes once the batch is committed and its results are in the hot cache and the team directory.</summary>
+        /// <summary>Completes once the batch is committed and its results are in the hot cache.</summary>
         public Task Durable { get; set; } = Task.CompletedTask;
-
-        /// <summary>Set (under the team gate) once the team directory's load includes this batch's.</summary>
-        public bool Folded { get; set; }
 
         /// <summary>Once committed the hot cache holds these states (or, evicted, the store does): a finished batch must not pin them.</summary>
         public void Release() => _states = None;

@@ -7,42 +7,135 @@ using Npgsql;
 namespace DemandCenter.Journey.Team;
 
 /// <summary>
-/// The sellers (from the roster) with their current load (active prompts each, from the prompts read model) and the
-/// revenue threshold of the top accounts. Refreshed at most every <see cref="MaxAge"/>; between refreshes the
-/// journey consumer adds what its own batches raised, so capacity holds within a batch and roughly across them.
+/// The sellers (from the roster) with their current load (active prompts each) and the revenue threshold of the top
+/// accounts, shared by every lane of the journey consumer. The load is the prompts read model's, refreshed at most every
+/// <see cref="MaxAge"/>, plus the claims of the batches decided since: a batch claims what it changes (prompts raised,
+/// moved, closed) when its routing is settled, so a lane deciding meanwhile sees it, and the claim goes once a refresh
+/// that surely includes its commit is taken (or at once, when the batch fails). Between refreshes the load therefore
+/// never counts less than the sellers hold; a claim committed while a refresh was reading may count twice until the
+/// next one, which only sends a prompt to a pool where a seller had room.
 /// </summary>
 public sealed class TeamDirectory(NpgsqlDataSource dataSource, EventStoreSchema schema, IOptionsMonitor<RosterOptions> roster, TimeProvider time)
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(1);
 
+    /// <summary>Revenues move slowly; the threshold is recomputed at most this often.</summary>
+    public static readonly TimeSpan RevenueMaxAge = TimeSpan.FromMinutes(1);
+
+    private readonly Lock _gate = new();
+    private readonly List<LoadClaim> _claims = [];
     private Domain.Model.Team _team = Domain.Model.Team.Empty;
     private decimal? _topRevenue;
     private DateTimeOffset _loadedAt = DateTimeOffset.MinValue;
     private DateTimeOffset _revenueAt = DateTimeOffset.MinValue;
-
-    /// <summary>Revenues move slowly; the threshold is recomputed at most this often.</summary>
-    public static readonly TimeSpan RevenueMaxAge = TimeSpan.FromMinutes(1);
-
-    public async Task<(Domain.Model.Team Team, decimal? TopRevenueThreshold)> CurrentAsync(double topShare, CancellationToken ct)
-    {
-        if (!Stale)
-        {
-            return Cached;
-        }
-
-        var (team, top) = await LoadAsync(topShare, ct);
-        Refreshed(team, top);
-        return (team, top);
-    }
+    private long _commits;
 
     /// <summary>Whether the load is older than <see cref="MaxAge"/>.</summary>
     public bool Stale => time.GetUtcNow() - _loadedAt >= MaxAge;
 
-    /// <summary>The load and threshold as last refreshed or remembered.</summary>
-    public (Domain.Model.Team Team, decimal? TopRevenueThreshold) Cached => (_team, _topRevenue);
+    /// <summary>Claims not yet in a refreshed load (tests read it).</summary>
+    public int OpenClaims
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _claims.Count;
+            }
+        }
+    }
 
-    /// <summary>Reads the load (and, when due, the revenue threshold) from the store, without keeping it: see <see cref="Refreshed"/>.</summary>
-    public async Task<(Domain.Model.Team Team, decimal? TopRevenueThreshold)> LoadAsync(double topShare, CancellationToken ct)
+    /// <summary>The load to decide with (refreshed first when stale) and the top accounts' revenue threshold.</summary>
+    public async Task<(Domain.Model.Team Team, decimal? TopRevenueThreshold)> CurrentAsync(double topShare, CancellationToken ct)
+    {
+        if (Stale)
+        {
+            await RefreshAsync(topShare, ct);
+        }
+
+        lock (_gate)
+        {
+            return (Claimed(), _topRevenue);
+        }
+    }
+
+    /// <summary>
+    /// Settles a batch's routing against the load as it is now, with no other batch claiming meanwhile, and claims what
+    /// it changed. <paramref name="settle"/> gets the load and returns the load after the batch.
+    /// </summary>
+    public LoadClaim Claim(Func<Domain.Model.Team, Domain.Model.Team> settle)
+    {
+        lock (_gate)
+        {
+            var before = Claimed();
+            var after = settle(before);
+            var claim = new LoadClaim(before.Load.Keys.Union(after.Load.Keys)
+                .Select(id => (Id: id, Change: after.LoadOf(id) - before.LoadOf(id)))
+                .Where(c => c.Change != 0)
+                .ToDictionary(c => c.Id, c => c.Change, StringComparer.Ordinal));
+            if (claim.Changes.Count > 0)
+            {
+                _claims.Add(claim);
+            }
+
+            return claim;
+        }
+    }
+
+    /// <summary>The claim's batch is committed: a refresh begun from now on includes it.</summary>
+    public void Committed(LoadClaim claim)
+    {
+        lock (_gate)
+        {
+            claim.CommittedAs = ++_commits;
+        }
+    }
+
+    /// <summary>The claim's batch failed (it is decided again, and claims again).</summary>
+    public void Abandon(LoadClaim claim)
+    {
+        lock (_gate)
+        {
+            _claims.Remove(claim);
+        }
+    }
+
+    /// <summary>Reads the load afresh; the claims committed before the read began leave, being in it.</summary>
+    public async Task RefreshAsync(double topShare, CancellationToken ct)
+    {
+        long committedBefore;
+        lock (_gate)
+        {
+            committedBefore = _commits;
+        }
+
+        var (team, top) = await LoadAsync(topShare, ct);
+        lock (_gate)
+        {
+            _team = team;
+            _topRevenue = top;
+            _loadedAt = time.GetUtcNow();
+            _claims.RemoveAll(c => c.CommittedAs is { } n && n <= committedBefore);
+        }
+    }
+
+    /// <summary>The refreshed load with every open claim on it (under the gate).</summary>
+    private Domain.Model.Team Claimed()
+    {
+        var team = _team;
+        foreach (var claim in _claims)
+        {
+            foreach (var (sellerId, change) in claim.Changes)
+            {
+                team = team.WithLoad(sellerId, change);
+            }
+        }
+
+        return team;
+    }
+
+    /// <summary>Reads the load (and, when due, the revenue threshold) from the store.</summary>
+    private async Task<(Domain.Model.Team Team, decimal? TopRevenueThreshold)> LoadAsync(double topShare, CancellationToken ct)
     {
         var load = new Dictionary<string, int>(StringComparer.Ordinal);
         await using (var cmd = dataSource.CreateCommand(
@@ -64,17 +157,6 @@ public sealed class TeamDirectory(NpgsqlDataSource dataSource, EventStoreSchema 
 
         return (new Domain.Model.Team(Members(roster.CurrentValue), load), top);
     }
-
-    /// <summary>Keeps what <see cref="LoadAsync"/> read.</summary>
-    public void Refreshed(Domain.Model.Team team, decimal? topRevenue)
-    {
-        _team = team;
-        _topRevenue = topRevenue;
-        _loadedAt = time.GetUtcNow();
-    }
-
-    /// <summary>Carries a batch's own load changes forward until the next refresh.</summary>
-    public void Remember(Domain.Model.Team team) => _team = team;
 
     public static IReadOnlyList<TeamMember> Members(RosterOptions roster) =>
         [.. roster.People.Where(p => p.Role == RosterRoles.Seller).Select(p => new TeamMember(p.Id, p.Specialty ?? PromptRoles.Owner, p.Capacity, p.Territory))];
@@ -103,4 +185,13 @@ public sealed class TeamDirectory(NpgsqlDataSource dataSource, EventStoreSchema 
         values.Sort();
         return values[Math.Clamp((int)Math.Ceiling(q * values.Count) - 1, 0, values.Count - 1)];
     }
+}
+
+/// <summary>What one batch changed in each seller's load, from when its routing was settled until a refresh includes it.</summary>
+public sealed class LoadClaim(IReadOnlyDictionary<string, int> changes)
+{
+    public IReadOnlyDictionary<string, int> Changes { get; } = changes;
+
+    /// <summary>Set when the batch commits: its place in the order of commits.</summary>
+    public long? CommittedAs { get; set; }
 }
