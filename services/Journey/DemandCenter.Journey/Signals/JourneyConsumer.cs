@@ -122,64 +122,75 @@ public sealed class JourneyConsumer(
         var model = await transitions.CurrentAsync(ct);
         var (outcomes, claim) = Decide(fresh, loaded, team, model, topRevenue);
 
-        // Each account's events in input order, appended after the version it was loaded at.
-        var decided = new Dictionary<string, (long From, List<NewEvent> Events)>(StringComparer.Ordinal);
-        var states = new Dictionary<string, AccountJourney>(StringComparer.Ordinal);
-        foreach (var d in outcomes)
+        Unsettled unsettled;
+        try
         {
-            var id = d.Input.Command.AccountId;
-            if (!decided.TryGetValue(id, out var pending))
+            // Each account's events in input order, appended after the version it was loaded at.
+            var decided = new Dictionary<string, (long From, List<NewEvent> Events)>(StringComparer.Ordinal);
+            var states = new Dictionary<string, AccountJourney>(StringComparer.Ordinal);
+            foreach (var d in outcomes)
             {
-                pending = (d.Before.Version, []);
-                decided[id] = pending;
+                var id = d.Input.Command.AccountId;
+                if (!decided.TryGetValue(id, out var pending))
+                {
+                    pending = (d.Before.Version, []);
+                    decided[id] = pending;
+                }
+
+                var metadata = Metadata(d.Input);
+                pending.Events.AddRange(d.Events.Select(e => new NewEvent(e.EventId, e, metadata)));
+                states[id] = d.After;
             }
 
-            var metadata = Metadata(d.Input);
-            pending.Events.AddRange(d.Events.Select(e => new NewEvent(e.EventId, e, metadata)));
-            states[id] = d.After;
+            var now = time.GetUtcNow();
+            var held = BatchWork.Map(decided.Keys.Where(loaded.ContainsKey).ToList(), id => (Id: id, Card: loaded[id].Board ?? accountRows.Card(loaded[id].State, now)))
+                .ToDictionary(c => c.Id, c => c.Card, StringComparer.Ordinal);
+
+            await store.PrepareAsync(decided.Values.SelectMany(d => d.Events), ct);
+            // Serializing and sealing is pure and costs about as much as deciding: spread it over the cores too.
+            var appends = BatchWork.Map(
+                decided.Where(d => d.Value.Events.Count > 0).ToList(),
+                d => (StreamId: JourneyEventTypes.StreamId(d.Key), d.Value.From, Events: store.Serializer.ToRaw(d.Value.Events)));
+            var raised = Raised(outcomes, states);
+            // A clock tick decided for an account weighed its checks due by then: they move on if nothing came of them, and a
+            // signal decided later does not make them due again.
+            var ticked = fresh.Where(i => i.Command is Tick).Select(i => i.Command.AccountId).ToHashSet(StringComparer.Ordinal);
+            DateTimeOffset? TickedAt(string id) => ticked.Contains(id) ? now : loaded.GetValueOrDefault(id)?.TickedAt;
+            var rows = BatchWork.Map(
+                decided.Keys.ToList(),
+                id => accountRows.Row(states[id], AccountProjection.SnapshotDue(states[id], loaded.GetValueOrDefault(id)?.SnapshotVersion ?? 0), now, TickedAt(id)));
+            var published = rows.ConvertAll(r => (Row: r, Board: BoardCards.Publish(held.GetValueOrDefault(r.State.AccountId), r.Card)));
+            var board = published.Where(p => p.Board.Send)
+                .Select(p => new OutboxMessage(Contracts.Topics.Board, p.Row.State.AccountId, p.Row.CardJson, new Dictionary<string, string>()))
+                .ToList();
+            var results = published.ToDictionary(
+                p => p.Row.State.AccountId,
+                p => new LoadedAccount(p.Row.State, p.Row.WithState ? p.Row.State.Version : loaded.GetValueOrDefault(p.Row.State.AccountId)?.SnapshotVersion ?? 0, p.Board.Held, TickedAt(p.Row.State.AccountId)),
+                StringComparer.Ordinal);
+            var next = batch.GroupBy(m => m.TopicPartition).Select(g => new TopicPartitionOffset(g.Key, g.Max(m => m.Offset.Value) + 1)).ToList();
+
+            var previous = ahead.Count > 0 ? ahead[^1].Durable : Task.CompletedTask;
+            // Every input id this batch saw: those it decided, and those it dropped as decided elsewhere.
+            unsettled = new Unsettled(results, seen, claim);
+            // What the write needs of the decisions, taken now: the decisions themselves (inputs, events, states before)
+            // would otherwise live until the commit, and a collection meanwhile would copy them all.
+            var changes = outcomes.SelectMany(d => d.Events.Select(e => (d.Input.CommandId, Event: e, Change: PromptChanges.Of(e, d.Before))))
+                .Where(c => c.Change is not null)
+                .Select(c => new PendingChange(c.CommandId, c.Event, c.Change!))
+                .ToList();
+            // The rows' upsert is made here, snapshots serialized on both cores, so the batch's write (which one batch at a
+            // time does, and which bounds the journey's rate) only sends it.
+            var save = rows.Count > 0 ? accounts.SaveCommand(rows) : null;
+            DemandMetrics.JourneyBatchDecide.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            unsettled.Durable = WriteAfterAsync(previous, unsettled, new BatchWrite(accountIds, appends, changes, raised, rows, save, board.Concat(unreadable).ToList(), next), ct);
+        }
+        catch
+        {
+            // Failed before its write began: nothing of it is written, and deciding it again claims again.
+            teams.Abandon(claim);
+            throw;
         }
 
-        var now = time.GetUtcNow();
-        var held = BatchWork.Map(decided.Keys.Where(loaded.ContainsKey).ToList(), id => (Id: id, Card: loaded[id].Board ?? accountRows.Card(loaded[id].State, now)))
-            .ToDictionary(c => c.Id, c => c.Card, StringComparer.Ordinal);
-
-        await store.PrepareAsync(decided.Values.SelectMany(d => d.Events), ct);
-        // Serializing and sealing is pure and costs about as much as deciding: spread it over the cores too.
-        var appends = BatchWork.Map(
-            decided.Where(d => d.Value.Events.Count > 0).ToList(),
-            d => (StreamId: JourneyEventTypes.StreamId(d.Key), d.Value.From, Events: store.Serializer.ToRaw(d.Value.Events)));
-        var raised = Raised(outcomes, states);
-        // A clock tick decided for an account weighed its checks due by then: they move on if nothing came of them, and a
-        // signal decided later does not make them due again.
-        var ticked = fresh.Where(i => i.Command is Tick).Select(i => i.Command.AccountId).ToHashSet(StringComparer.Ordinal);
-        DateTimeOffset? TickedAt(string id) => ticked.Contains(id) ? now : loaded.GetValueOrDefault(id)?.TickedAt;
-        var rows = BatchWork.Map(
-            decided.Keys.ToList(),
-            id => accountRows.Row(states[id], AccountProjection.SnapshotDue(states[id], loaded.GetValueOrDefault(id)?.SnapshotVersion ?? 0), now, TickedAt(id)));
-        var published = rows.ConvertAll(r => (Row: r, Board: BoardCards.Publish(held.GetValueOrDefault(r.State.AccountId), r.Card)));
-        var board = published.Where(p => p.Board.Send)
-            .Select(p => new OutboxMessage(Contracts.Topics.Board, p.Row.State.AccountId, p.Row.CardJson, new Dictionary<string, string>()))
-            .ToList();
-        var results = published.ToDictionary(
-            p => p.Row.State.AccountId,
-            p => new LoadedAccount(p.Row.State, p.Row.WithState ? p.Row.State.Version : loaded.GetValueOrDefault(p.Row.State.AccountId)?.SnapshotVersion ?? 0, p.Board.Held, TickedAt(p.Row.State.AccountId)),
-            StringComparer.Ordinal);
-        var next = batch.GroupBy(m => m.TopicPartition).Select(g => new TopicPartitionOffset(g.Key, g.Max(m => m.Offset.Value) + 1)).ToList();
-
-        var previous = ahead.Count > 0 ? ahead[^1].Durable : Task.CompletedTask;
-        // Every input id this batch saw: those it decided, and those it dropped as decided elsewhere.
-        var unsettled = new Unsettled(results, seen, claim);
-        // What the write needs of the decisions, taken now: the decisions themselves (inputs, events, states before)
-        // would otherwise live until the commit, and a collection meanwhile would copy them all.
-        var changes = outcomes.SelectMany(d => d.Events.Select(e => (d.Input.CommandId, Event: e, Change: PromptChanges.Of(e, d.Before))))
-            .Where(c => c.Change is not null)
-            .Select(c => new PendingChange(c.CommandId, c.Event, c.Change!))
-            .ToList();
-        // The rows' upsert is made here, snapshots serialized on both cores, so the batch's write (which one batch at a
-        // time does, and which bounds the journey's rate) only sends it.
-        var save = rows.Count > 0 ? accounts.SaveCommand(rows) : null;
-        DemandMetrics.JourneyBatchDecide.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        unsettled.Durable = WriteAfterAsync(previous, unsettled, new BatchWrite(accountIds, appends, changes, raised, rows, save, board.Concat(unreadable).ToList(), next), ct);
         _unsettled.Add(unsettled);
         if (batch.Count < BatchWork.LargeFrom)
         {

@@ -29,6 +29,7 @@ public sealed class TeamDirectory(NpgsqlDataSource dataSource, EventStoreSchema 
     private DateTimeOffset _loadedAt = DateTimeOffset.MinValue;
     private DateTimeOffset _revenueAt = DateTimeOffset.MinValue;
     private long _commits;
+    private long _refreshedAfter;
 
     /// <summary>Whether the load is older than <see cref="MaxAge"/>.</summary>
     public bool Stale => time.GetUtcNow() - _loadedAt >= MaxAge;
@@ -100,7 +101,10 @@ public sealed class TeamDirectory(NpgsqlDataSource dataSource, EventStoreSchema 
         }
     }
 
-    /// <summary>Reads the load afresh; the claims committed before the read began leave, being in it.</summary>
+    /// <summary>
+    /// Reads the load afresh; the claims committed before the read began leave, being in it. A read begun before the
+    /// last one taken is dropped (two lanes may refresh at once): it may lack commits whose claims that one removed.
+    /// </summary>
     public async Task RefreshAsync(double topShare, CancellationToken ct)
     {
         long committedBefore;
@@ -112,6 +116,12 @@ public sealed class TeamDirectory(NpgsqlDataSource dataSource, EventStoreSchema 
         var (team, top) = await LoadAsync(topShare, ct);
         lock (_gate)
         {
+            if (committedBefore < _refreshedAfter)
+            {
+                return;
+            }
+
+            _refreshedAfter = committedBefore;
             _team = team;
             _topRevenue = top;
             _loadedAt = time.GetUtcNow();
