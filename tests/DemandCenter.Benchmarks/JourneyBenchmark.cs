@@ -121,6 +121,11 @@ public sealed class JourneyBenchmark : IAsyncDisposable
         using var batches = new BatchTimes();
         var journey = new Segments();
         var append = new Segments();
+        // The store given as many sessions at once as the Journey has lanes, each on accounts of its own (as a lane's
+        // partitions are): the baseline above keeps to one session, as the Journey did until it had lanes.
+        var sessions = _lanes ?? new JourneyOptions().Lanes;
+        var parallel = new Segments();
+        var parallelAccounts = Enumerable.Range(0, sessions).Select(k => new Zipf(Accounts / sessions, 1.1, seed: 30 + k)).ToList();
         using var messages = timed.All().GetEnumerator();
         long journeyWal = 0, appendWal = 0;
         for (var round = 0; round < Rounds; round++)
@@ -146,13 +151,21 @@ public sealed class JourneyBenchmark : IAsyncDisposable
                 }
             });
             appendWal += await WalPositionAsync(dataSource) - walBetween;
+            await parallel.TimeAsync(() => Task.WhenAll(parallelAccounts.Select((zipf, k) => Task.Run(async () =>
+            {
+                for (var batch = k * BatchSize; batch < signalsPerRound; batch += sessions * BatchSize)
+                {
+                    await AppendRawBatchAsync(store, zipf, done + batch, Math.Min(BatchSize, signalsPerRound - batch), $"par{k}-");
+                }
+            }))));
         }
 
         var signals = signalsPerRound * Rounds;
         var (decided, written) = batches.Read();
         jitted = System.Runtime.JitInfo.GetCompiledMethodCount() - jitted;
         jitTime = System.Runtime.JitInfo.GetCompilationTime() - jitTime;
-        var appended = await CountAsync(dataSource, "SELECT count(*) FROM demand.events") - eventsBefore - signals;
+        // Less the store's two rounds' events.
+        var appended = await CountAsync(dataSource, "SELECT count(*) FROM demand.events") - eventsBefore - (2 * signals);
         var prompts = await CountAsync(dataSource, "SELECT count(*) FROM demand.prompts") - promptsBefore;
         var rowUpdates = await RowUpdatesAsync(dataSource);
         var (updates, heapOnly) = (rowUpdates.All - rowUpdatesBefore.All, rowUpdates.HeapOnly - rowUpdatesBefore.HeapOnly);
@@ -164,14 +177,17 @@ public sealed class JourneyBenchmark : IAsyncDisposable
         var journeyRate = signals / journey.Elapsed.TotalSeconds;
         var appendRate = signals / append.Elapsed.TotalSeconds;
         var ratios = journey.Times.Zip(append.Times, (j, a) => a / j).Order().ToList();
+        var parallelRate = signals / parallel.Elapsed.TotalSeconds;
         output.WriteLine("| path | per second | ratio |");
         output.WriteLine("|---|---:|---:|");
         output.WriteLine($"| store: batched append of {signals:N0} signal events (baseline) | {appendRate:N0} events | 1.00 |");
+        output.WriteLine($"| store: the same in {sessions} sessions at once, each on accounts of its own (as the journey's {sessions} lanes) | {parallelRate:N0} events | {parallelRate / appendRate:F2} |");
         output.WriteLine($"| journey: signals through model, rules, append, read models, outbox | {journeyRate:N0} signals | {journeyRate / appendRate:F2} |");
-        output.WriteLine($"Ratio by round ({Rounds} rounds of {signalsPerRound:N0}, each the journey then the store): median {ratios[ratios.Count / 2]:F2}, {ratios[0]:F2}-{ratios[^1]:F2}.");
+        output.WriteLine($"Journey against the store in {sessions} sessions: {journeyRate / parallelRate:F2}.");
+        output.WriteLine($"Ratio by round ({Rounds} rounds of {signalsPerRound:N0}, each the journey, the store, the store in {sessions} sessions): median {ratios[ratios.Count / 2]:F2}, {ratios[0]:F2}-{ratios[^1]:F2}.");
         output.WriteLine($"Journey wrote {appended:N0} events for {signals:N0} signals ({(double)appended / signals:F2} per signal) and raised {prompts:N0} prompts.");
-        output.WriteLine($"CPU per signal: store {append.Cpu.Per(signals)}; journey {journey.Cpu.Per(signals)} (here includes the in-process broker).");
-        output.WriteLine($"Per batch ({written.Count:N0} batches, {signals / Math.Max(1, written.Count):N0} signals on average): deciding {decided.Mean:N0} ms, overlapping the write of the batch before; writing and committing {written.Mean:N0} ms, one batch at a time.");
+        output.WriteLine($"CPU per signal: store {append.Cpu.Per(signals)} ({parallel.Cpu.Per(signals)} in {sessions} sessions); journey {journey.Cpu.Per(signals)} (here includes the in-process broker).");
+        output.WriteLine($"Per batch ({written.Count:N0} batches, {signals / Math.Max(1, written.Count):N0} signals on average): deciding {decided.Mean:N0} ms, overlapping the write of the batch before; writing and committing {written.Mean:N0} ms, one batch at a time in each of the {sessions} lanes.");
         output.WriteLine($"WAL written: journey {journeyWal / (double)signals:N0} bytes per signal (with its relay and projections), store {appendWal / (double)signals:N0} bytes per event; {(journeyWal + appendWal) / (1024.0 * 1024):N0} MiB in all.");
         output.WriteLine($"Account rows: {updates:N0} updates, {100.0 * heapOnly / Math.Max(1, updates):F0} % of them heap-only (no new index entries; as the statistics had it at the end).");
         output.WriteLine($"Garbage collection in the journey's rounds: {journey.Gc.Describe(signals)}.");
