@@ -27,6 +27,7 @@ public static class JourneyServiceCollectionExtensions
         // One hosted consumer per lane: the group spreads the partitions over them (range assignment keeps an account's
         // signals and commands together).
         var lanes = configuration.GetSection(JourneyOptions.Section).GetValue<int?>(nameof(JourneyOptions.Lanes)) ?? new JourneyOptions().Lanes;
+        Signals.BatchWork.SpreadLargeBatches = lanes < Environment.ProcessorCount;
         for (var lane = 0; lane < Math.Max(1, lanes); lane++)
         {
             services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<JourneyConsumer>(sp));

@@ -326,7 +326,7 @@ public sealed class JourneyConsumer(
             }
         }
 
-        if (inputs.Count >= BatchWork.LargeFrom)
+        if (BatchWork.Spread(inputs.Count))
         {
             // No buffering: a hot account's long chain should not hold back a queue of others behind it on the same core.
             Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(chains, System.Collections.Concurrent.EnumerablePartitionerOptions.NoBuffering), DecideChain);
