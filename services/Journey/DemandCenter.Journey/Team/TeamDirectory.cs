@@ -23,6 +23,8 @@ public sealed class TeamDirectory(NpgsqlDataSource dataSource, EventStoreSchema 
     public static readonly TimeSpan RevenueMaxAge = TimeSpan.FromMinutes(1);
 
     private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _refreshing = new(1, 1);
+    private volatile bool _read;
     private readonly List<LoadClaim> _claims = [];
     private Domain.Model.Team _team = Domain.Model.Team.Empty;
     private decimal? _topRevenue;
@@ -46,12 +48,29 @@ public sealed class TeamDirectory(NpgsqlDataSource dataSource, EventStoreSchema 
         }
     }
 
-    /// <summary>The load to decide with (refreshed first when stale) and the top accounts' revenue threshold.</summary>
+    /// <summary>
+    /// The load to decide with and the top accounts' revenue threshold, refreshed first when stale: by one lane at a
+    /// time, while the others go on with the load as it is (the count is a scan of the active prompts, and lanes
+    /// finding it stale together each ran it). Only a load never read is waited for.
+    /// </summary>
     public async Task<(Domain.Model.Team Team, decimal? TopRevenueThreshold)> CurrentAsync(double topShare, CancellationToken ct)
     {
         if (Stale)
         {
-            await RefreshAsync(topShare, ct);
+            if (!_read ? await _refreshing.WaitAsync(Timeout.Infinite, ct) : _refreshing.Wait(0, CancellationToken.None))
+            {
+                try
+                {
+                    if (Stale)
+                    {
+                        await RefreshAsync(topShare, ct);
+                    }
+                }
+                finally
+                {
+                    _refreshing.Release();
+                }
+            }
         }
 
         lock (_gate)
@@ -125,6 +144,7 @@ public sealed class TeamDirectory(NpgsqlDataSource dataSource, EventStoreSchema 
             _team = team;
             _topRevenue = top;
             _loadedAt = time.GetUtcNow();
+            _read = true;
             _claims.RemoveAll(c => c.CommittedAs is { } n && n <= committedBefore);
         }
     }
