@@ -71,6 +71,24 @@ public sealed class ErasureTests(DemandInfrastructure infra) : IClassFixture<Dem
     }
 
     [Fact]
+    public async Task An_event_is_stored_as_the_contracts_json_writes_it_but_for_its_sealed_fields()
+    {
+        await using var host = await StoreHost.StartAsync(infra.ConnectionString, TestEvents.Register);
+        var nobody = new ContactNoted(null!, null!, "Zürich \"Nord\" AG");
+        var kim = new ContactNoted("kim@acme.com", "asked about SSO", "Zürich \"Nord\" AG");
+
+        await host.Store.AppendAsync("exact", ExpectedVersion.NoStream, [new NewEvent(Guid.NewGuid(), nobody), new NewEvent(Guid.NewGuid(), kim)], default);
+
+        var stored = (await infra.ScalarAsync<string>($"SELECT json_agg(data::text ORDER BY version)::text FROM {host.Schema}.events"))!;
+        var rows = JsonSerializer.Deserialize<string[]>(stored)!;
+        rows[0].ShouldBe(JsonSerializer.Serialize(nobody, DemandCenter.Contracts.ContractJson.Stored), "nothing to seal: the bytes as written");
+        var sealedKim = System.Text.Json.Nodes.JsonNode.Parse(rows[1])!.AsObject();
+        sealedKim["email"]!["pii"].ShouldNotBeNull();
+        sealedKim["note"]!["pii"].ShouldNotBeNull();
+        rows[1].ShouldEndWith(""","account":"Z\u00FCrich \u0022Nord\u0022 AG"}""", Case.Sensitive, "escaped as the contracts' JSON escapes it");
+    }
+
+    [Fact]
     public async Task A_long_personal_field_with_any_characters_is_sealed_and_read_back_as_written()
     {
         await using var host = await StoreHost.StartAsync(infra.ConnectionString, TestEvents.Register);

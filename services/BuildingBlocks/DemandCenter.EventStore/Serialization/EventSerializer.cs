@@ -20,13 +20,32 @@ public sealed class EventSerializer(EventTypes types, PersonalDataProtector prot
 
     public PersonalDataProtector Protector => protector;
 
+    // An event with personal fields is written into this thread's buffer and sealed from there into the one array kept:
+    // serialized to an array of its own first, each such event (every signal) was allocated twice.
+    [ThreadStatic]
+    private static (System.Buffers.ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)? t_scratch;
+
     public (string Type, byte[] Json) Serialize(object @event)
     {
         var type = @event.GetType();
         var name = types.NameOf(type);
-        var json = JsonSerializer.SerializeToUtf8Bytes(@event, type, Json);
         var fields = PersonalFields(type);
-        return (name, fields.Length == 0 ? json : Seal(json, fields));
+        if (fields.Length == 0)
+        {
+            return (name, JsonSerializer.SerializeToUtf8Bytes(@event, type, Json));
+        }
+
+        var (buffer, writer) = t_scratch ??= Scratch();
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        JsonSerializer.Serialize(writer, @event, type, Json);
+        return (name, Seal(buffer.WrittenSpan, fields));
+    }
+
+    private static (System.Buffers.ArrayBufferWriter<byte>, Utf8JsonWriter) Scratch()
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(4096);
+        return (buffer, new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = Json.Encoder, Indented = false, SkipValidation = true }));
     }
 
     /// <summary>
@@ -34,7 +53,7 @@ public sealed class EventSerializer(EventTypes types, PersonalDataProtector prot
     /// rather than rebuilt through a document, which cost as much again as serializing. Every field and subject is read
     /// in plain text before any is sealed, so a field naming another as its subject reads it unsealed.
     /// </summary>
-    private byte[] Seal(byte[] json, PersonalField[] fields)
+    private byte[] Seal(ReadOnlySpan<byte> json, PersonalField[] fields)
     {
         // The fields and subjects named, and where their values are: a few at most, so arrays searched in place (a
         // dictionary per event was a fifth of what sealing allocated).
@@ -86,7 +105,7 @@ public sealed class EventSerializer(EventTypes types, PersonalDataProtector prot
 
         if (seals.Count == 0)
         {
-            return json;
+            return json.ToArray();
         }
 
         seals.Sort((a, b) => a.Start.CompareTo(b.Start));
@@ -94,14 +113,14 @@ public sealed class EventSerializer(EventTypes types, PersonalDataProtector prot
         int from = 0, to = 0;
         foreach (var (start, end, sealedJson) in seals)
         {
-            json.AsSpan(from, start - from).CopyTo(result.AsSpan(to));
+            json[from..start].CopyTo(result.AsSpan(to));
             to += start - from;
             sealedJson.CopyTo(result.AsSpan(to));
             to += sealedJson.Length;
             from = end;
         }
 
-        json.AsSpan(from).CopyTo(result.AsSpan(to));
+        json[from..].CopyTo(result.AsSpan(to));
         return result;
     }
 
