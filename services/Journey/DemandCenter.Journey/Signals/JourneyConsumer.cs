@@ -54,7 +54,6 @@ public sealed class JourneyConsumer(
     /// <summary>Batches started and not yet durable, oldest first (consume loop only): what they decided counts for the next.</summary>
     private readonly List<Unsettled> _unsettled = [];
 
-
     /// <summary>
     /// Inputs (signals and commands, by id) that an earlier attempt found decided before: a batch's session refuses any
     /// event already stored, so a batch holding an input resent from upstream (say, a marketing system resending past
@@ -147,7 +146,7 @@ public sealed class JourneyConsumer(
                 .ToDictionary(c => c.Id, c => c.Card, StringComparer.Ordinal);
 
             await store.PrepareAsync(decided.Values.SelectMany(d => d.Events), ct);
-            // Serializing and sealing is pure and costs about as much as deciding: spread it over the cores too.
+            // Serializing and sealing is pure and costs about as much as deciding: spread over the cores too (unless the lanes fill them).
             var appends = BatchWork.Map(
                 decided.Where(d => d.Value.Events.Count > 0).ToList(),
                 d => (StreamId: JourneyEventTypes.StreamId(d.Key), d.Value.From, Events: store.Serializer.ToRaw(d.Value.Events)));
@@ -178,8 +177,8 @@ public sealed class JourneyConsumer(
                 .Where(c => c.Change is not null)
                 .Select(c => new PendingChange(c.CommandId, c.Event, c.Change!))
                 .ToList();
-            // The rows' upsert is made here, snapshots serialized on both cores, so the batch's write (which one batch at a
-            // time does, and which bounds the journey's rate) only sends it.
+            // The rows' upsert is made here, snapshots serialized, so the batch's write (which one batch at a time does in
+            // each lane, and which bounds a lane's rate) only sends it.
             var save = rows.Count > 0 ? accounts.SaveCommand(rows) : null;
             DemandMetrics.JourneyBatchDecide.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             unsettled.Durable = WriteAfterAsync(previous, unsettled, new BatchWrite(accountIds, appends, changes, raised, rows, save, board.Concat(unreadable).ToList(), next), ct);
