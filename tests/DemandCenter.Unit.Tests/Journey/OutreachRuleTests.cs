@@ -11,6 +11,19 @@ public sealed class OutreachRuleTests
 
     private static readonly DateTimeOffset Ten = Start;
 
+    [Fact]
+    public void Given_the_shipped_playbook_When_its_reasons_are_read_Then_every_placeholder_is_one_the_rules_fill()
+    {
+        var named = _s.Playbook.Rules
+            .SelectMany(r => System.Text.RegularExpressions.Regex.Matches(r.Reason, "{([^{}]*)}").Select(m => (Rule: r.Id, Name: m.Groups[1].Value)))
+            .ToList();
+
+        named.Count.ShouldBeGreaterThan(_s.Playbook.Rules.Count, "the reasons are templates");
+        named.Where(n => !DemandCenter.Journey.Domain.Model.Rules.Placeholders.Contains(n.Name)).ShouldBeEmpty();
+        named.Where(n => n.Name.StartsWith("window", StringComparison.Ordinal))
+            .ShouldAllBe(n => _s.Playbook.Rules.Single(r => r.Id == n.Rule).When!.Window != null, "a window's placeholders only where the rule has one");
+    }
+
     [Theory]
     [InlineData("contact_sales", "contact sales")]
     [InlineData("demo_request", "demo request")]

@@ -43,12 +43,12 @@ public static class Rules
                 continue;
             }
 
-            var facts = Facts(state, profile, trigger, window, now, ctx, () => Scoring.Explain(state, now, playbook));
+            var reason = new ReasonFacts(state, profile, trigger, window, now, ctx).Fill(rule.Reason);
             var contact = trigger?.ContactId ?? window?.LastOrDefault(s => s.ContactId is not null)?.ContactId
                 ?? state.BuyingGroup.OrderByDescending(m => m.Value.LastActive).Select(m => m.Key).FirstOrDefault();
             (firedActions ??= new HashSet<string>(StringComparer.Ordinal)).Add(rule.Action);
             var evidence = (window is { Count: > 0 } ? window.TakeLast(10).Select(s => s.SignalId) : trigger is null ? [] : [trigger.SignalId]).ToList();
-            (firings ??= []).Add(new Firing(rule, Fill(rule.Reason, facts), contact, evidence));
+            (firings ??= []).Add(new Firing(rule, reason, contact, evidence));
         }
 
         return firings ?? (IReadOnlyList<Firing>)[];
@@ -123,45 +123,18 @@ public static class Rules
         return known > 0 ? known : Math.Min(1, list.Count);
     }
 
-    /// <summary>The placeholders a reason template may use.</summary>
-    public static IReadOnlyDictionary<string, string> ReasonFacts(AccountJourney state, AccountProfile profile, RecentSignal? trigger, DateTimeOffset now, JourneyContext ctx) =>
-        Facts(state, profile, trigger, null, now, ctx, () => Scoring.Explain(state, now, ctx.Playbook));
+    /// <summary>The placeholders a reason template may use (the window's only in a rule with a window).</summary>
+    public static IReadOnlyList<string> Placeholders => Model.ReasonFacts.Names;
 
-    private static Dictionary<string, string> Facts(AccountJourney state, AccountProfile profile, RecentSignal? trigger, List<RecentSignal>? window, DateTimeOffset now, JourneyContext ctx, Func<ScoreBreakdown> scores)
+    /// <summary>The placeholders a reason template may use, filled for this state.</summary>
+    public static IReadOnlyDictionary<string, string> ReasonFacts(AccountJourney state, AccountProfile profile, RecentSignal? trigger, DateTimeOffset now, JourneyContext ctx)
     {
-        var facts = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["account"] = profile.Name,
-            ["contact"] = NameOf(trigger?.ContactId ?? state.BuyingGroup.OrderByDescending(m => m.Value.LastActive).Select(m => m.Key).FirstOrDefault()),
-            ["time"] = trigger is null ? "" : trigger.OccurredAt.ToUniversalTime().ToString("HH:mm 'UTC'", CultureInfo.InvariantCulture),
-            ["formKind"] = trigger?.Key.StartsWith("form:", StringComparison.Ordinal) == true ? trigger.Key["form:".Length..].Replace('_', ' ') : "",
-            ["focus"] = state.FocusJob is null ? "no focus yet" : Scoring.Label(state.FocusJob),
-            ["furthest"] = state.FurthestJob is null ? "no job yet" : Scoring.Label(state.FurthestJob),
-            ["lastProgress"] = state.LastProgressAt?.ToString("d MMM", CultureInfo.InvariantCulture) ?? "the start",
-            ["urgency"] = scores().Urgency.Value.ToString(CultureInfo.InvariantCulture),
-            ["urgencyDrivers"] = string.Join(", ", scores().Urgency.Drivers),
-            ["nextNeeds"] = ForwardEcho.Predict(state.FocusJob, ctx.Transitions, ctx.Playbook) is { } echo ? string.Join(" and ", echo.Needs.Take(2)) : "a short check-in",
-            ["chatNote"] = ChatNote(state, now),
-        };
-        if (window is not null)
-        {
-            var people = window.Where(s => s.ContactId is not null).Select(s => s.ContactId!).Distinct(StringComparer.Ordinal).ToList();
-            facts["windowCount"] = window.Count.ToString(CultureInfo.InvariantCulture);
-            facts["windowPeople"] = people.Count switch
-            {
-                0 => "Someone",
-                1 => NameOf(people[0]),
-                2 => $"{NameOf(people[0])} and {NameOf(people[1])}",
-                _ => $"{people.Count} people",
-            };
-            facts["windowPeopleNames"] = people.Count == 0 ? "not yet identified" : string.Join(", ", people.Select(NameOf));
-            facts["windowSince"] = window.Count == 0 ? "now" : Since(window[0].OccurredAt, now);
-        }
-
-        return facts;
+        var facts = new ReasonFacts(state, profile, trigger, null, now, ctx);
+        return Model.ReasonFacts.Names.Select(name => (Name: name, Value: facts[name])).Where(f => f.Value is not null)
+            .ToDictionary(f => f.Name, f => f.Value!, StringComparer.Ordinal);
     }
 
-    private static string ChatNote(AccountJourney state, DateTimeOffset now)
+    internal static string ChatNote(AccountJourney state, DateTimeOffset now)
     {
         var asks = state.Recent.Where(s => s.Key.StartsWith("chat:", StringComparison.Ordinal) && s.Key != "chat:other" && s.OccurredAt >= now.AddHours(-48))
             .GroupBy(s => s.ContactId)
@@ -183,7 +156,7 @@ public static class Rules
         return parts.Length == 0 ? contactId : string.Join(' ', parts.Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
     }
 
-    private static string Since(DateTimeOffset at, DateTimeOffset now)
+    internal static string Since(DateTimeOffset at, DateTimeOffset now)
     {
         var days = (now.UtcDateTime.Date - at.UtcDateTime.Date).Days;
         return days switch
@@ -193,15 +166,82 @@ public static class Rules
             _ => $"{days} days ago",
         };
     }
+}
 
-    private static string Fill(string template, IReadOnlyDictionary<string, string> facts)
+/// <summary>
+/// A reason template's placeholders for one firing, each worked out only when the template names it (and the scores'
+/// breakdown once at most): every fact for every firing, the breakdown twice, was a few per cent of all a signal
+/// allocated. A placeholder it does not know, or a window's when there is no window, stays as written.
+/// </summary>
+internal sealed class ReasonFacts(AccountJourney state, AccountProfile profile, RecentSignal? trigger, List<RecentSignal>? window, DateTimeOffset now, JourneyContext ctx)
+{
+    public static readonly IReadOnlyList<string> Names =
+    [
+        "account", "contact", "time", "formKind", "focus", "furthest", "lastProgress", "urgency", "urgencyDrivers", "nextNeeds", "chatNote",
+        "windowCount", "windowPeople", "windowPeopleNames", "windowSince",
+    ];
+
+    private ScoreBreakdown? _scores;
+    private List<string>? _people;
+
+    private ScoreBreakdown Scores => _scores ??= Scoring.Explain(state, now, ctx.Playbook);
+
+    private List<string> People => _people ??= [.. window!.Where(s => s.ContactId is not null).Select(s => s.ContactId!).Distinct(StringComparer.Ordinal)];
+
+    public string? this[string name] => name switch
     {
-        var result = template;
-        foreach (var (key, value) in facts)
+        "account" => profile.Name,
+        "contact" => Rules.NameOf(trigger?.ContactId ?? state.BuyingGroup.OrderByDescending(m => m.Value.LastActive).Select(m => m.Key).FirstOrDefault()),
+        "time" => trigger is null ? "" : trigger.OccurredAt.ToUniversalTime().ToString("HH:mm 'UTC'", CultureInfo.InvariantCulture),
+        "formKind" => trigger?.Key.StartsWith("form:", StringComparison.Ordinal) == true ? trigger.Key["form:".Length..].Replace('_', ' ') : "",
+        "focus" => state.FocusJob is null ? "no focus yet" : Scoring.Label(state.FocusJob),
+        "furthest" => state.FurthestJob is null ? "no job yet" : Scoring.Label(state.FurthestJob),
+        "lastProgress" => state.LastProgressAt?.ToString("d MMM", CultureInfo.InvariantCulture) ?? "the start",
+        "urgency" => Scores.Urgency.Value.ToString(CultureInfo.InvariantCulture),
+        "urgencyDrivers" => string.Join(", ", Scores.Urgency.Drivers),
+        "nextNeeds" => ForwardEcho.Predict(state.FocusJob, ctx.Transitions, ctx.Playbook) is { } echo ? string.Join(" and ", echo.Needs.Take(2)) : "a short check-in",
+        "chatNote" => Rules.ChatNote(state, now),
+        "windowCount" when window is not null => window.Count.ToString(CultureInfo.InvariantCulture),
+        "windowPeople" when window is not null => People.Count switch
         {
-            result = result.Replace("{" + key + "}", value, StringComparison.Ordinal);
+            0 => "Someone",
+            1 => Rules.NameOf(People[0]),
+            2 => $"{Rules.NameOf(People[0])} and {Rules.NameOf(People[1])}",
+            _ => $"{People.Count} people",
+        },
+        "windowPeopleNames" when window is not null => People.Count == 0 ? "not yet identified" : string.Join(", ", People.Select(Rules.NameOf)),
+        "windowSince" when window is not null => window.Count == 0 ? "now" : Rules.Since(window[0].OccurredAt, now),
+        _ => null,
+    };
+
+    /// <summary>The template with each placeholder it names filled in, left to right.</summary>
+    public string Fill(string template)
+    {
+        var filled = new System.Text.StringBuilder(template.Length + 64);
+        var at = 0;
+        while (at < template.Length)
+        {
+            var open = template.IndexOf('{', at);
+            var close = open < 0 ? -1 : template.IndexOf('}', open + 1);
+            if (close < 0)
+            {
+                break;
+            }
+
+            filled.Append(template, at, open - at);
+            var value = this[template[(open + 1)..close]];
+            if (value is null)
+            {
+                filled.Append(template, open, close - open + 1);
+            }
+            else
+            {
+                filled.Append(value);
+            }
+
+            at = close + 1;
         }
 
-        return result;
+        return filled.Append(template, at, template.Length - at).ToString();
     }
 }
