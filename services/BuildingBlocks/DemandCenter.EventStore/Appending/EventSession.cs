@@ -196,7 +196,7 @@ public sealed class EventSession : IAsyncDisposable
         try
         {
             var (versions, _) = await ReadVersionsAsync(withKnown: false, ct);
-            var rows = Number(versions, [], out _);
+            var rows = Number(versions, new HashSet<Guid>(_appends.Sum(a => a.Events.Count)), out _);
             await CopyAsync(rows, ct);
             return (rows.Count, 0, versions);
         }
@@ -225,7 +225,7 @@ public sealed class EventSession : IAsyncDisposable
     /// </summary>
     private List<(string Stream, long Version, RawNewEvent Event)> Number(Dictionary<string, long> versions, HashSet<Guid> known, out int skipped)
     {
-        var rows = new List<(string Stream, long Version, RawNewEvent Event)>();
+        var rows = new List<(string Stream, long Version, RawNewEvent Event)>(_appends.Sum(a => a.Events.Count));
         skipped = 0;
         if (_refuseRepeats && known.Count > 0)
         {
@@ -240,16 +240,22 @@ public sealed class EventSession : IAsyncDisposable
         foreach (var (streamId, expected, events) in _appends)
         {
             var current = versions.GetValueOrDefault(streamId);
-            var already = events.Where(e => known.Contains(e.EventId)).Select(e => e.EventId).ToList();
-            if (already.Count == events.Count)
+            // Counted before listed: a batch's appends are almost never repeats, and a list per append was garbage.
+            var repeats = 0;
+            foreach (var e in events)
+            {
+                repeats += known.Contains(e.EventId) ? 1 : 0;
+            }
+
+            if (repeats == events.Count)
             {
                 skipped += events.Count; // a retried append: nothing to do
                 continue;
             }
 
-            if (already.Count > 0)
+            if (repeats > 0)
             {
-                throw new PartialDuplicateException(streamId, already);
+                throw new PartialDuplicateException(streamId, [.. events.Where(e => known.Contains(e.EventId)).Select(e => e.EventId)]);
             }
 
             if (expected != ExpectedVersion.Any && expected != current)
