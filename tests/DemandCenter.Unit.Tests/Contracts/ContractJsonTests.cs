@@ -34,6 +34,24 @@ public sealed class ContractJsonTests
     }
 
     [Fact]
+    public void Given_a_forwarded_signal_When_written_and_read_Then_every_field_comes_back_and_a_missing_one_is_its_default()
+    {
+        var signal = new JourneySignal(Guid.NewGuid(), "https://vendor.example/chat", "e-7", SignalTypes.ChatMessagePosted, "chat", At, "acme.com", "kim@acme.com", "anon-1", "https://vendor.example/pricing", "pricing", "Pricing")
+        {
+            LateAttributed = true,
+            Detail = new SignalDetail { Intents = ["pricing", "sso"], ChatAuthor = "visitor" },
+        };
+
+        var back = ContractJson.Deserialize<JourneySignal>(ContractJson.Serialize(signal));
+
+        back.ShouldBe(signal with { Detail = back.Detail });
+        back.Detail!.Intents.ShouldBe(["pricing", "sso"]);
+        back.Detail.ChatAuthor.ShouldBe("visitor");
+        var bare = ContractJson.Deserialize<JourneySignal>("""{"signalId":"8d3f6f43-4a51-4b8e-9d3c-0d1f3a7b2c11","type":"web.page.viewed","accountId":"acme.com"}"""u8);
+        (bare.ContactId, bare.Url, bare.LateAttributed, bare.Detail, bare.OccurredAt).ShouldBe((null, null, false, null, default(DateTimeOffset)));
+    }
+
+    [Fact]
     public void Given_numbers_written_as_strings_an_empty_list_and_a_missing_map_When_read_Then_they_read_as_the_serializer_reads_them()
     {
         const string Json = """{"accountId":"acme.com","at":"2026-11-23T10:00:00+00:00","signalId":"8d3f6f43-4a51-4b8e-9d3c-0d1f3a7b2c11","type":"web.page.viewed","channel":"web","occurredAt":"2026-11-23T10:00:00+00:00","keys":[],"evidence":{"solution_exploration":"1.5"}}""";
