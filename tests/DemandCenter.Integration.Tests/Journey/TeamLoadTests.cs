@@ -76,6 +76,21 @@ public sealed class TeamLoadTests(DemandInfrastructure infra) : IClassFixture<De
         pending.Changes.ShouldBe(new Dictionary<string, int> { ["quinn"] = 2 });
     }
 
+    [Fact]
+    public async Task Given_a_batch_that_closes_one_of_cal_s_prompts_When_another_lane_settles_before_its_commit_Then_cal_is_still_full_and_after_the_commit_he_has_room()
+    {
+        await using var host = await StartAsync();
+        await InsertOpenPromptAsync(host, "cal");
+        var teams = ActivatorUtilities.CreateInstance<TeamDirectory>(host.Services);
+        (await teams.CurrentAsync(TopShare, default)).Team.LoadOf("cal").ShouldBe(1);
+
+        var closing = teams.Claim(team => team.WithLoad("cal", -1));
+
+        (await teams.CurrentAsync(TopShare, default)).Team.LoadOf("cal").ShouldBe(1, "the batch may yet fail, and give nothing back");
+        teams.Committed(closing);
+        (await teams.CurrentAsync(TopShare, default)).Team.LoadOf("cal").ShouldBe(0);
+    }
+
     private async Task<StoreHost> StartAsync() =>
         await StoreHost.StartAsync(infra.ConnectionString, JourneyEventTypes.Register, services =>
         {

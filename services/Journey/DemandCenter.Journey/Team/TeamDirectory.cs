@@ -10,10 +10,11 @@ namespace DemandCenter.Journey.Team;
 /// The sellers (from the roster) with their current load (active prompts each) and the revenue threshold of the top
 /// accounts, shared by every lane of the journey consumer. The load is the prompts read model's, refreshed at most every
 /// <see cref="MaxAge"/>, plus the claims of the batches decided since: a batch claims what it changes (prompts raised,
-/// moved, closed) when its routing is settled, so a lane deciding meanwhile sees it, and the claim goes once a refresh
-/// that surely includes its commit is taken (or at once, when the batch fails). Between refreshes the load therefore
-/// never counts less than the sellers hold; a claim committed while a refresh was reading may count twice until the
-/// next one, which only sends a prompt to a pool where a seller had room.
+/// moved, closed) when its routing is settled, so a lane deciding meanwhile sees what it adds (what it takes away only
+/// once it has committed), and the claim goes once a refresh that surely includes its commit is taken (or at once,
+/// when the batch fails). Between refreshes the load therefore never counts less than the sellers hold; a claim
+/// committed while a refresh was reading may count twice until the next one, which only sends a prompt to a pool
+/// where a seller had room.
 /// </summary>
 public sealed class TeamDirectory(NpgsqlDataSource dataSource, EventStoreSchema schema, IOptionsMonitor<RosterOptions> roster, TimeProvider time)
 {
@@ -149,7 +150,10 @@ public sealed class TeamDirectory(NpgsqlDataSource dataSource, EventStoreSchema 
         }
     }
 
-    /// <summary>The refreshed load with every open claim on it (under the gate).</summary>
+    /// <summary>
+    /// The refreshed load with every open claim on it (under the gate): what a claim adds at once, what it takes away
+    /// (prompts closed or moved off a seller) only once its batch has committed, as a batch that fails gives nothing back.
+    /// </summary>
     private Domain.Model.Team Claimed()
     {
         var team = _team;
@@ -157,7 +161,10 @@ public sealed class TeamDirectory(NpgsqlDataSource dataSource, EventStoreSchema 
         {
             foreach (var (sellerId, change) in claim.Changes)
             {
-                team = team.WithLoad(sellerId, change);
+                if (change > 0 || claim.CommittedAs is not null)
+                {
+                    team = team.WithLoad(sellerId, change);
+                }
             }
         }
 
