@@ -16,6 +16,9 @@ public static class Vocabulary
     private static readonly ConcurrentDictionary<string, string> Known = new(StringComparer.Ordinal);
     private static readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> KnownBySpan = Known.GetAlternateLookup<ReadOnlySpan<char>>();
 
+    // Counted here: the dictionary's own count takes every lock, and past the capacity every unknown value would ask it.
+    private static int _count;
+
     public static string Of(string value) => Known.TryGetValue(value, out var known) ? known : Add(value);
 
     /// <summary>The two parts joined, made only when not known yet.</summary>
@@ -28,5 +31,19 @@ public static class Vocabulary
         return KnownBySpan.TryGetValue(joined, out var known) ? known : Add(new string(joined));
     }
 
-    private static string Add(string value) => Known.Count < Capacity ? Known.GetOrAdd(value, value) : value;
+    private static string Add(string value)
+    {
+        if (Volatile.Read(ref _count) >= Capacity)
+        {
+            return value;
+        }
+
+        var known = Known.GetOrAdd(value, value);
+        if (ReferenceEquals(known, value))
+        {
+            Interlocked.Increment(ref _count);
+        }
+
+        return known;
+    }
 }

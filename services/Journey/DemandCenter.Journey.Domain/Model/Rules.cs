@@ -124,15 +124,7 @@ public static class Rules
     }
 
     /// <summary>The placeholders a reason template may use (the window's only in a rule with a window).</summary>
-    public static IReadOnlyList<string> Placeholders => Model.ReasonFacts.Names;
-
-    /// <summary>The placeholders a reason template may use, filled for this state.</summary>
-    public static IReadOnlyDictionary<string, string> ReasonFacts(AccountJourney state, AccountProfile profile, RecentSignal? trigger, DateTimeOffset now, JourneyContext ctx)
-    {
-        var facts = new ReasonFacts(state, profile, trigger, null, now, ctx);
-        return Model.ReasonFacts.Names.Select(name => (Name: name, Value: facts[name])).Where(f => f.Value is not null)
-            .ToDictionary(f => f.Name, f => f.Value!, StringComparer.Ordinal);
-    }
+    public static IReadOnlyList<string> Placeholders => ReasonFacts.Names;
 
     internal static string ChatNote(AccountJourney state, DateTimeOffset now)
     {

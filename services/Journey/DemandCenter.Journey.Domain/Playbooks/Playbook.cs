@@ -159,7 +159,7 @@ public sealed record OutreachRule
     /// <summary>Speed-to-lead rules go out even while a seller is working the account.</summary>
     public bool BypassSuppression { get; init; }
 
-    /// <summary>One sentence with {placeholders} filled from the evidence (see <see cref="Rules.ReasonFacts"/>).</summary>
+    /// <summary>One sentence with {placeholders} filled from the evidence (see <see cref="Rules.Placeholders"/>).</summary>
     public required string Reason { get; init; }
 }
 
