@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
+using DemandCenter.Host.Simulator;
 using DemandCenter.Contracts;
 using DemandCenter.Testing;
 using Microsoft.Playwright;
@@ -155,7 +156,7 @@ public sealed class SellerInboxTests(ScreensHost host, Browser browser) : Screen
         var bensPrompt = await CallFor(ben, ivy).GetAttributeAsync("data-prompt-id");
 
         // Ana's own token, Ben's prompt id: what a tampered client would send.
-        await using (var forger = await HubTestClient.ConnectAsync(Host.BaseUrl, "/hubs/sellers", await Host.TokenAsync("ana")))
+        await using (var forger = await HubProtocolClient.ConnectAsync(Host.BaseUrl, "/hubs/sellers", await Host.TokenAsync("ana")))
         {
             var refused = await Should.ThrowAsync<HubInvocationException>(() => forger.InvokeAsync("accept", bensPrompt));
             refused.Message.ShouldContain("not your prompt", Case.Insensitive);

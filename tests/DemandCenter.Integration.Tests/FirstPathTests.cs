@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using DemandCenter.Host.Simulator;
 using DemandCenter.Contracts;
 using DemandCenter.Ingestion.Domain;
 using DemandCenter.Testing;
@@ -16,12 +17,12 @@ public sealed class FirstPathTests(DemandTestHost host) : IClassFixture<DemandTe
     [Fact]
     public async Task A_contact_sales_form_becomes_stream_events_and_a_call_prompt_due_in_five_minutes_pushed_to_the_owner_only()
     {
-        await using var ana = await HubTestClient.ConnectAsync(host.BaseUrl, "/hubs/sellers", await host.TokenAsync("ana"));
-        await using var ben = await HubTestClient.ConnectAsync(host.BaseUrl, "/hubs/sellers", await host.TokenAsync("ben"));
+        await using var ana = await HubProtocolClient.ConnectAsync(host.BaseUrl, "/hubs/sellers", await host.TokenAsync("ana"));
+        await using var ben = await HubProtocolClient.ConnectAsync(host.BaseUrl, "/hubs/sellers", await host.TokenAsync("ben"));
         var id = NewId();
         var signalId = SignalIds.For(CloudEvents.Source, id);
 
-        await host.PublishAsync(Topics.SignalsWeb, "acme.com", ContactSales(id, "kim@acme.com"));
+        await host.PublishAsync(Topics.SignalsWeb, "acme.com", CloudEvents.ContactSales(id, "kim@acme.com"));
 
         var prompt = await NextPromptFor(ana, signalId);
         prompt["accountId"]!.GetValue<string>().ShouldBe("acme.com");
@@ -56,14 +57,11 @@ public sealed class FirstPathTests(DemandTestHost host) : IClassFixture<DemandTe
 
         // Ben's own prompt arrives after Ana's was pushed; by then Ana's would have reached him had it been sent to him.
         var benId = NewId();
-        await host.PublishAsync(Topics.SignalsWeb, "globex.com", ContactSales(benId, "hank@globex.com"));
+        await host.PublishAsync(Topics.SignalsWeb, "globex.com", CloudEvents.ContactSales(benId, "hank@globex.com"));
         await NextPromptFor(ben, SignalIds.For(CloudEvents.Source, benId));
         ben.Received.ShouldNotContain(m => m.ToJsonString().Contains("acme.com", StringComparison.Ordinal));
         (await ben.InvokeAsync("catchUp", 0))!.AsArray().ShouldAllBe(p => p!["sellerId"]!.GetValue<string>() == "ben");
     }
-
-    private static byte[] ContactSales(string id, string email) =>
-        CloudEvents.Event(SignalTypes.FormSubmitted, id, new { email, formKind = "contact_sales", formId = "f-1" });
 
     [Fact]
     public async Task An_event_without_url_is_dead_lettered_with_its_reason_and_the_stream_goes_on()
@@ -126,7 +124,7 @@ public sealed class FirstPathTests(DemandTestHost host) : IClassFixture<DemandTe
         await host.WaitUntilRecordedAsync(id);
     }
 
-    private static async Task<JsonNode> NextPromptFor(HubTestClient client, Guid signalId)
+    private static async Task<JsonNode> NextPromptFor(HubProtocolClient client, Guid signalId)
     {
         var deadline = DateTime.UtcNow + Deadline;
         while (true)

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using DemandCenter.Host.Simulator;
 using DemandCenter.Ingestion.Domain;
 using DemandCenter.Testing;
 
@@ -61,8 +62,8 @@ public sealed class SecurityAndCollectorTests(DemandTestHost host) : IClassFixtu
     [Fact]
     public async Task The_seller_hub_refuses_a_connection_without_a_token_and_an_orchestrator_token()
     {
-        await Should.ThrowAsync<WebSocketException>(() => HubTestClient.ConnectAsync(host.BaseUrl, "/hubs/sellers", accessToken: null));
-        await Should.ThrowAsync<WebSocketException>(async () => await HubTestClient.ConnectAsync(host.BaseUrl, "/hubs/sellers", await host.TokenAsync("olga")));
+        await Should.ThrowAsync<WebSocketException>(() => HubProtocolClient.ConnectAsync(host.BaseUrl, "/hubs/sellers", accessToken: null));
+        await Should.ThrowAsync<WebSocketException>(async () => await HubProtocolClient.ConnectAsync(host.BaseUrl, "/hubs/sellers", await host.TokenAsync("olga")));
     }
 
     [Fact]
@@ -72,7 +73,7 @@ public sealed class SecurityAndCollectorTests(DemandTestHost host) : IClassFixtu
 
         (await host.Http.GetAsync(new Uri($"/api/v1/accounts/acme.com?access_token={token}", UriKind.Relative))).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         (await host.Http.PostAsync(new Uri($"/hubs/sellers/negotiate?negotiateVersion=1&access_token={token}", UriKind.Relative), null)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
-        await using var hub = await HubTestClient.ConnectAsync(host.BaseUrl, "/hubs/sellers", await host.TokenAsync("ana"));
+        await using var hub = await HubProtocolClient.ConnectAsync(host.BaseUrl, "/hubs/sellers", await host.TokenAsync("ana"));
         hub.State.ShouldBe(WebSocketState.Open);
     }
 

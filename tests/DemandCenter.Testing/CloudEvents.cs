@@ -19,6 +19,10 @@ public static class CloudEvents
             ["data"] = data,
         });
 
+    /// <summary>A contact sales form from a known person: the speed-to-lead rule's call prompt for the account's owner.</summary>
+    public static byte[] ContactSales(string id, string email) =>
+        Event(DemandCenter.Contracts.SignalTypes.FormSubmitted, id, new { email, formKind = "contact_sales", formId = "f-1" });
+
     public static byte[] PageViewed(string id, string email, string path, DateTimeOffset? time = null, bool withUrl = true, string source = Source) =>
         JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object?>
         {

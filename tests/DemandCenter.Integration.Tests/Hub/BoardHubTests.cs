@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text.Json.Nodes;
+using DemandCenter.Host.Simulator;
 using DemandCenter.Contracts;
 using DemandCenter.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,7 +24,7 @@ public sealed class BoardHubTests(HubHost host)
     public async Task Sellers_cannot_join_the_board()
     {
         await Should.ThrowAsync<WebSocketException>(async () => await host.BoardAsync("ana"));
-        await Should.ThrowAsync<WebSocketException>(() => HubTestClient.ConnectAsync(host.BaseUrl, "/hubs/board", accessToken: null));
+        await Should.ThrowAsync<WebSocketException>(() => HubProtocolClient.ConnectAsync(host.BaseUrl, "/hubs/board", accessToken: null));
     }
 
     [Fact]
@@ -49,7 +50,7 @@ public sealed class BoardHubTests(HubHost host)
     public async Task A_client_that_did_not_ask_for_frames_gets_the_contracts_accountChanged_per_card()
     {
         var account = NewAccount();
-        await using var board = await HubTestClient.ConnectAsync(host.BaseUrl, "/hubs/board", await host.TokenAsync("olga"));
+        await using var board = await HubProtocolClient.ConnectAsync(host.BaseUrl, "/hubs/board", await host.TokenAsync("olga"));
         await board.NextAsync("boardSnapshot", HubClientExtensions.Deadline);
 
         await host.Journey.PublishCardAsync(ScriptedJourney.Card(account, BuyingJobs.Validation, 1));
@@ -178,7 +179,7 @@ public sealed class BoardHubTests(HubHost host)
     }
 
     /// <summary>A board connection that has received the account's card (ana's, focus on validation).</summary>
-    private async Task<HubTestClient> BoardShowingAsync(string account)
+    private async Task<HubProtocolClient> BoardShowingAsync(string account)
     {
         var board = await host.BoardAsync();
         try

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using DemandCenter.Host.Simulator;
 using DemandCenter.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
@@ -65,9 +66,9 @@ public sealed class HubHost : DemandTestHost
         await base.DisposeAsync();
     }
 
-    public async Task<HubTestClient> SellerAsync(string sub) => await HubTestClient.ConnectAsync(BaseUrl, "/hubs/sellers", await TokenAsync(sub));
+    public async Task<HubProtocolClient> SellerAsync(string sub) => await HubProtocolClient.ConnectAsync(BaseUrl, "/hubs/sellers", await TokenAsync(sub));
 
-    public async Task<HubTestClient> BoardAsync(string sub = "olga") => await HubTestClient.ConnectAsync(BaseUrl, "/hubs/board?frames=batched", await TokenAsync(sub));
+    public async Task<HubProtocolClient> BoardAsync(string sub = "olga") => await HubProtocolClient.ConnectAsync(BaseUrl, "/hubs/board?frames=batched", await TokenAsync(sub));
 }
 
 [CollectionDefinition(Name)]
@@ -104,7 +105,7 @@ internal static class HubClientExtensions
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(15);
 
     /// <summary>The next invocation of <paramref name="target"/> whose argument matches, skipping others.</summary>
-    public static async Task<JsonNode> NextWhereAsync(this HubTestClient client, string target, Func<JsonNode, bool> match)
+    public static async Task<JsonNode> NextWhereAsync(this HubProtocolClient client, string target, Func<JsonNode, bool> match)
     {
         var deadline = DateTime.UtcNow + Deadline;
         while (true)
@@ -117,7 +118,7 @@ internal static class HubClientExtensions
         }
     }
 
-    public static Task<JsonNode> NextPromptAsync(this HubTestClient client, string target, string promptId) =>
+    public static Task<JsonNode> NextPromptAsync(this HubProtocolClient client, string target, string promptId) =>
         client.NextWhereAsync(target, a => (a["promptId"] ?? a["prompt"]?["promptId"])?.GetValue<string>() == promptId);
 
     public static string Str(this JsonNode node, string property) => node[property]!.GetValue<string>();

@@ -1,3 +1,4 @@
+using DemandCenter.Host.Simulator;
 using DemandCenter.Contracts;
 using DemandCenter.Ingestion.Domain;
 using DemandCenter.Testing;
@@ -13,10 +14,10 @@ public sealed class HubJourneyPathTests(DemandTestHost host) : IClassFixture<Dem
     [Fact]
     public async Task A_form_prompts_the_owner_who_accepts_and_completes_it_while_the_board_follows_and_reassigns()
     {
-        await using var tab1 = await HubTestClient.ConnectAsync(host.BaseUrl, "/hubs/sellers", await host.TokenAsync("ben"));
-        await using var tab2 = await HubTestClient.ConnectAsync(host.BaseUrl, "/hubs/sellers", await host.TokenAsync("ben"));
-        await using var sol = await HubTestClient.ConnectAsync(host.BaseUrl, "/hubs/sellers", await host.TokenAsync("sol"));
-        await using var board = await HubTestClient.ConnectAsync(host.BaseUrl, "/hubs/board?frames=batched", await host.TokenAsync("olga"));
+        await using var tab1 = await HubProtocolClient.ConnectAsync(host.BaseUrl, "/hubs/sellers", await host.TokenAsync("ben"));
+        await using var tab2 = await HubProtocolClient.ConnectAsync(host.BaseUrl, "/hubs/sellers", await host.TokenAsync("ben"));
+        await using var sol = await HubProtocolClient.ConnectAsync(host.BaseUrl, "/hubs/sellers", await host.TokenAsync("sol"));
+        await using var board = await HubProtocolClient.ConnectAsync(host.BaseUrl, "/hubs/board?frames=batched", await host.TokenAsync("olga"));
         await board.NextAsync("boardSnapshot", HubClientExtensions.Deadline);
         var id = Guid.NewGuid().ToString("n");
         var signalId = SignalIds.For(CloudEvents.Source, id).ToString();
@@ -41,7 +42,7 @@ public sealed class HubJourneyPathTests(DemandTestHost host) : IClassFixture<Dem
         (await Should.ThrowAsync<HubInvocationException>(() => tab1.InvokeAsync("complete", promptId, PromptOutcomes.Connected))).Message.ShouldContain("Not your prompt");
         sol.Received.ShouldNotContain(m => m.ToJsonString().Contains(promptId, StringComparison.Ordinal));
 
-        await using var ana = await HubTestClient.ConnectAsync(host.BaseUrl, "/hubs/sellers", await host.TokenAsync("ana"));
+        await using var ana = await HubProtocolClient.ConnectAsync(host.BaseUrl, "/hubs/sellers", await host.TokenAsync("ana"));
         var completed = (await ana.InvokeAsync("complete", promptId, PromptOutcomes.MeetingBooked))!;
         completed.Str("status").ShouldBe(PromptStatus.Completed);
         completed["prompt"]!.Str("outcome").ShouldBe(PromptOutcomes.MeetingBooked);

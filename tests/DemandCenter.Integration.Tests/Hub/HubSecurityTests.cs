@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.WebSockets;
+using DemandCenter.Host.Simulator;
 using DemandCenter.Testing;
 using Microsoft.Extensions.Logging;
 
@@ -12,9 +13,9 @@ public sealed class HubSecurityTests(HubHost host)
     [Fact]
     public async Task No_token_is_refused_on_both_hubs()
     {
-        await Should.ThrowAsync<WebSocketException>(() => HubTestClient.ConnectAsync(host.BaseUrl, "/hubs/sellers", accessToken: null));
-        await Should.ThrowAsync<WebSocketException>(() => HubTestClient.ConnectAsync(host.BaseUrl, "/hubs/board", accessToken: null));
-        await Should.ThrowAsync<WebSocketException>(() => HubTestClient.ConnectAsync(host.BaseUrl, "/hubs/sellers", accessToken: "not.a.token"));
+        await Should.ThrowAsync<WebSocketException>(() => HubProtocolClient.ConnectAsync(host.BaseUrl, "/hubs/sellers", accessToken: null));
+        await Should.ThrowAsync<WebSocketException>(() => HubProtocolClient.ConnectAsync(host.BaseUrl, "/hubs/board", accessToken: null));
+        await Should.ThrowAsync<WebSocketException>(() => HubProtocolClient.ConnectAsync(host.BaseUrl, "/hubs/sellers", accessToken: "not.a.token"));
     }
 
     [Fact]
@@ -22,17 +23,17 @@ public sealed class HubSecurityTests(HubHost host)
     {
         var token = await host.TokenAsync("ana");
 
-        var refused = await Should.ThrowAsync<WebSocketException>(() => HubTestClient.ConnectAsync(host.BaseUrl, "/hubs/sellers", token, origin: "https://evil.example"));
+        var refused = await Should.ThrowAsync<WebSocketException>(() => HubProtocolClient.ConnectAsync(host.BaseUrl, "/hubs/sellers", token, origin: "https://evil.example"));
         refused.Message.ShouldContain("403");
         using var negotiate = new HttpRequestMessage(HttpMethod.Post, "/hubs/sellers/negotiate?negotiateVersion=1");
         negotiate.Headers.Add("Origin", "https://evil.example");
         negotiate.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         (await host.Http.SendAsync(negotiate)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
-        await Should.ThrowAsync<WebSocketException>(async () => await HubTestClient.ConnectAsync(host.BaseUrl, "/hubs/board", await host.TokenAsync("olga"), origin: "http://127.0.0.1.evil.example"));
+        await Should.ThrowAsync<WebSocketException>(async () => await HubProtocolClient.ConnectAsync(host.BaseUrl, "/hubs/board", await host.TokenAsync("olga"), origin: "http://127.0.0.1.evil.example"));
 
-        await using var own = await HubTestClient.ConnectAsync(host.BaseUrl, "/hubs/sellers", token, origin: host.BaseUrl);
-        await using var partner = await HubTestClient.ConnectAsync(host.BaseUrl, "/hubs/sellers", token, origin: HubHost.PartnerOrigin);
-        await using var noOrigin = await HubTestClient.ConnectAsync(host.BaseUrl, "/hubs/sellers", token);
+        await using var own = await HubProtocolClient.ConnectAsync(host.BaseUrl, "/hubs/sellers", token, origin: host.BaseUrl);
+        await using var partner = await HubProtocolClient.ConnectAsync(host.BaseUrl, "/hubs/sellers", token, origin: HubHost.PartnerOrigin);
+        await using var noOrigin = await HubProtocolClient.ConnectAsync(host.BaseUrl, "/hubs/sellers", token);
         (own.State, partner.State, noOrigin.State).ShouldBe((WebSocketState.Open, WebSocketState.Open, WebSocketState.Open));
     }
 
@@ -51,13 +52,13 @@ public sealed class HubSecurityTests(HubHost host)
     public async Task Tokens_in_hub_urls_never_reach_the_logs_even_at_trace_level()
     {
         var token = await host.TokenAsync("ben");
-        await using (var ben = await HubTestClient.ConnectAsync(host.BaseUrl, "/hubs/sellers", token))
+        await using (var ben = await HubProtocolClient.ConnectAsync(host.BaseUrl, "/hubs/sellers", token))
         {
             await ben.InvokeAsync("catchUp", 0);
         }
 
         // A refused connection is logged too.
-        await Should.ThrowAsync<WebSocketException>(() => HubTestClient.ConnectAsync(host.BaseUrl, "/hubs/board", token));
+        await Should.ThrowAsync<WebSocketException>(() => HubProtocolClient.ConnectAsync(host.BaseUrl, "/hubs/board", token));
 
         // Requests are logged in detail (the test would see a token if one were written)...
         host.Logs.Entries.ShouldContain(e => e.Level <= LogLevel.Debug && e.Text.Contains("/hubs/sellers", StringComparison.Ordinal));

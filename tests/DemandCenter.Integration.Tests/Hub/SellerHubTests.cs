@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using DemandCenter.Contracts;
+using DemandCenter.Host.Simulator;
 using DemandCenter.Testing;
 
 namespace DemandCenter.Integration.Tests.Hub;

@@ -59,8 +59,7 @@ public static class DemandApp
 
         if (options.Simulator)
         {
-            services.AddOptions<SimulatorOptions>().Bind(builder.Configuration.GetSection(SimulatorOptions.Section));
-            services.AddHostedService<TrafficSimulator>();
+            services.AddSimulator(builder.Configuration);
         }
 
         configure?.Invoke(builder);
@@ -98,9 +97,12 @@ public static class DemandApp
     }
 
     /// <summary>The address Kestrel actually bound (port 0 becomes a real port), as http://127.0.0.1:PORT.</summary>
-    public static string BaseUrl(WebApplication app)
+    public static string BaseUrl(WebApplication app) => BaseUrl(app.Services.GetRequiredService<IServer>());
+
+    /// <inheritdoc cref="BaseUrl(WebApplication)"/>
+    public static string BaseUrl(IServer server)
     {
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
+        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses;
         var address = addresses?.FirstOrDefault() ?? DefaultUrl;
         return address.Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal).Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
     }

@@ -15,6 +15,35 @@ public sealed class SimulatorOptions
 
     /// <summary>Accounts generated beyond the roster's (announced by crm.account.updated), so the board has a crowd.</summary>
     public int GeneratedAccounts { get; set; } = 120;
+
+    /// <summary>
+    /// The roster's sellers whom <see cref="SellerSimulator"/> plays, comma-separated (empty for none). Ana is left out
+    /// so that whoever tries the product has an inbox of their own to work.
+    /// </summary>
+    public string Sellers { get; set; } = "ben,cal,pia,sol,quinn";
+
+    /// <summary>How long a simulated seller takes, on average, to act on a prompt and to finish one accepted.</summary>
+    public TimeSpan SellerThinkTime { get; set; } = TimeSpan.FromSeconds(30);
+
+    public IReadOnlyList<string> SellerIds() =>
+        Sellers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();
+}
+
+public static class SimulatorServiceCollectionExtensions
+{
+    /// <summary>The embedded simulators: the marketing systems' traffic and the sellers who work their prompts.</summary>
+    public static IServiceCollection AddSimulator(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddHostedService<TrafficSimulator>();
+        return services.AddSellerSimulator(configuration);
+    }
+
+    /// <summary>The simulated sellers alone.</summary>
+    public static IServiceCollection AddSellerSimulator(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SimulatorOptions>().Bind(configuration.GetSection(SimulatorOptions.Section));
+        return services.AddHostedService<SellerSimulator>();
+    }
 }
 
 /// <summary>

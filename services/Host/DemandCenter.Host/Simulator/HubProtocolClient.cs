@@ -4,13 +4,14 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 
-namespace DemandCenter.Testing;
+namespace DemandCenter.Host.Simulator;
 
 /// <summary>
-/// A SignalR client speaking the JSON hub protocol over a raw WebSocket (the .NET SignalR client cannot be
-/// restored here). Handshake, invocations with completions, and server-to-client invocations collected per target.
+/// A SignalR client speaking the JSON hub protocol over a WebSocket (the .NET SignalR client's packages are not
+/// available to this build, README, Dependencies): handshake, invocations with their completions, and the server's
+/// invocations in arrival order. The simulated sellers use it, and so do the tests.
 /// </summary>
-public sealed class HubTestClient : IAsyncDisposable
+public sealed class HubProtocolClient : IAsyncDisposable
 {
     private const char RecordSeparator = '\u001e';
     private readonly ClientWebSocket _socket = new();
@@ -18,8 +19,11 @@ public sealed class HubTestClient : IAsyncDisposable
     private readonly Dictionary<string, TaskCompletionSource<JsonObject>> _pending = [];
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stop = new();
+    private readonly bool _keepReceived;
     private Task? _receive;
     private int _nextId;
+
+    private HubProtocolClient(bool keepReceived) => _keepReceived = keepReceived;
 
     private readonly System.Collections.Concurrent.ConcurrentQueue<JsonObject> _all = new();
 
@@ -30,13 +34,19 @@ public sealed class HubTestClient : IAsyncDisposable
 
     public string? CloseError { get; private set; }
 
-    /// <summary>Every server-to-client invocation received so far, read or not.</summary>
+    /// <summary>Every server-to-client invocation received so far, read or not (only when kept: see <see cref="ConnectAsync"/>).</summary>
     public IReadOnlyCollection<JsonObject> Received => _all;
 
-    /// <summary>Connects to e.g. /hubs/sellers with the token in the query string, as browsers do.</summary>
-    public static async Task<HubTestClient> ConnectAsync(string baseUrl, string path, string? accessToken, string? origin = null)
+    /// <summary>The server's invocations not yet read (<c>target</c>, <c>arguments</c>); completes when the connection closes.</summary>
+    public ChannelReader<JsonObject> Invocations => _invocations.Reader;
+
+    /// <summary>
+    /// Connects to e.g. /hubs/sellers with the token in the query string, as browsers do. A long-lived client passes
+    /// <paramref name="keepReceived"/> false, so that <see cref="Received"/> does not grow with every message.
+    /// </summary>
+    public static async Task<HubProtocolClient> ConnectAsync(string baseUrl, string path, string? accessToken, string? origin = null, bool keepReceived = true)
     {
-        var client = new HubTestClient();
+        var client = new HubProtocolClient(keepReceived);
         if (origin is not null)
         {
             client._socket.Options.SetRequestHeader("Origin", origin);
@@ -118,7 +128,7 @@ public sealed class HubTestClient : IAsyncDisposable
             }
             catch (WebSocketException)
             {
-                // The server may already have gone; closing is best effort in a test client.
+                // The server may already have gone: closing is best effort.
             }
         }
 
@@ -149,7 +159,11 @@ public sealed class HubTestClient : IAsyncDisposable
                 switch (record["type"]?.GetValue<int>())
                 {
                     case 1:
-                        _all.Enqueue(record);
+                        if (_keepReceived)
+                        {
+                            _all.Enqueue(record);
+                        }
+
                         await _invocations.Writer.WriteAsync(record);
                         break;
                     case 3:
@@ -170,7 +184,7 @@ public sealed class HubTestClient : IAsyncDisposable
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
         {
-            // Closed: the test disposed the client or the server dropped it.
+            // Closed: the client was disposed or the server dropped it.
         }
         finally
         {
@@ -193,19 +207,23 @@ public sealed class HubTestClient : IAsyncDisposable
 
     private readonly Queue<string> _buffered = new();
     private readonly StringBuilder _partial = new();
+    private readonly byte[] _buffer = new byte[16 * 1024];
+
+    // Stateful, so that a character split between two frames decodes whole.
+    private readonly Decoder _utf8 = Encoding.UTF8.GetDecoder();
+    private readonly char[] _chars = new char[Encoding.UTF8.GetMaxCharCount(16 * 1024)];
 
     private async Task<JsonObject?> ReceiveRecordAsync(CancellationToken ct)
     {
-        var buffer = new byte[16 * 1024];
         while (_buffered.Count == 0)
         {
-            var result = await _socket.ReceiveAsync(buffer, ct);
+            var result = await _socket.ReceiveAsync(_buffer, ct);
             if (result.MessageType == WebSocketMessageType.Close)
             {
                 return null;
             }
 
-            _partial.Append(Encoding.UTF8.GetString(buffer, 0, result.Count));
+            _partial.Append(_chars, 0, _utf8.GetChars(_buffer, 0, result.Count, _chars, 0));
             var text = _partial.ToString();
             var last = text.LastIndexOf(RecordSeparator);
             if (last < 0)
