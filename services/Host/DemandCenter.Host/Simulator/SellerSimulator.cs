@@ -58,7 +58,7 @@ public sealed class SellerSimulator(
             var token = tokens.Issue(sellerId);
             if (token is null)
             {
-                logger.LogWarning("Simulated seller {Seller} is not in the roster", sellerId);
+                logger.LogWarning("Simulated seller {Seller} cannot sign in: not in the roster, or no key for demo tokens", sellerId);
                 return;
             }
 
@@ -94,15 +94,11 @@ public sealed class SellerSimulator(
 
         public async Task WorkAsync(CancellationToken ct)
         {
-            for (long after = 0; ;)
+            // What is already in the feeds, a page at a time (the hub's pages are in sequence order).
+            for (long after = 0, last = -1; after > last;)
             {
-                var page = (await client.InvokeAsync("catchUp", after))?.AsArray() ?? [];
-                if (page.Count == 0)
-                {
-                    break;
-                }
-
-                foreach (var prompt in page.OfType<JsonObject>())
+                last = after;
+                foreach (var prompt in ((await client.InvokeAsync("catchUp", after))?.AsArray() ?? []).OfType<JsonObject>())
                 {
                     Consider(prompt, ct);
                     after = Math.Max(after, prompt["sequence"]?.GetValue<long>() ?? after);
