@@ -17,9 +17,11 @@ export class InboxStore {
 
   constructor(private readonly sellerId: string) {}
 
+  /** Takes the prompt unless this copy is older than, or the same as, the one held; true when something changed. */
   receive(prompt: Prompt): boolean {
     const known = this.prompts.get(prompt.promptId);
-    if (known && known.sequence > prompt.sequence) return false;
+    // The same sequence is the same version: a push racing a reconnect's catch-up repeats what catch-up brought.
+    if (known && known.sequence >= prompt.sequence) return false;
     this.lastSequence = Math.max(this.lastSequence, prompt.sequence);
     if (!this.isMine(prompt)) {
       this.prompts.delete(prompt.promptId);
