@@ -24,7 +24,8 @@ public sealed class SlowClientTests(HubHost host)
 
         host.PublishMany(Topics.Prompts, Enumerable.Range(0, 2_000)
             .Select(i => ("stuck" + (i % 16) + ".com", ContractJson.Serialize(ScriptedJourney.Prompt("rita", "stuck.com") with { Reason = padding }))));
-        await Wait.UntilAsync(() => pushes.Outstanding > 0, HubClientExtensions.Deadline, "pushes to the frozen client to back up");
+        // 2,000 pushes of 5 KB through the Hub's consumer: on a machine busy with the other test classes this took over 15 s once.
+        await Wait.UntilAsync(() => pushes.Outstanding > 0, TimeSpan.FromSeconds(60), "pushes to the frozen client to back up");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var bens = await host.Journey.RaiseAsync("ben", "globex.com");
 
