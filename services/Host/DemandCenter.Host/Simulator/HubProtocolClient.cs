@@ -19,13 +19,12 @@ public sealed class HubProtocolClient : IAsyncDisposable
     private readonly Dictionary<string, TaskCompletionSource<JsonObject>> _pending = [];
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stop = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<JsonObject> _all = new();
     private readonly bool _keepReceived;
     private Task? _receive;
     private int _nextId;
 
     private HubProtocolClient(bool keepReceived) => _keepReceived = keepReceived;
-
-    private readonly System.Collections.Concurrent.ConcurrentQueue<JsonObject> _all = new();
 
     public WebSocketState State => _socket.State;
 
