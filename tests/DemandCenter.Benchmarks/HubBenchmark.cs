@@ -37,6 +37,8 @@ public static class HubBenchmark
                 ["urls"] = "http://127.0.0.1:0",
                 ["Demand:Simulator:SignalsPerSecond"] = SignalsPerSecond.ToString(CultureInfo.InvariantCulture),
                 ["Demand:Simulator:GeneratedAccounts"] = "0",
+                // The Node client's sellers only receive, as in every run so far; nobody else acts on their prompts.
+                ["Demand:Simulator:Sellers"] = "",
                 ["Logging:LogLevel:Default"] = "Warning",
             };
             foreach (var (key, value) in Roster())
