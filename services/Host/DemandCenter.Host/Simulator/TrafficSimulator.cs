@@ -29,23 +29,6 @@ public sealed class SimulatorOptions
         Sellers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();
 }
 
-public static class SimulatorServiceCollectionExtensions
-{
-    /// <summary>The embedded simulators: the marketing systems' traffic and the sellers who work their prompts.</summary>
-    public static IServiceCollection AddSimulator(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddHostedService<TrafficSimulator>();
-        return services.AddSellerSimulator(configuration);
-    }
-
-    /// <summary>The simulated sellers alone.</summary>
-    public static IServiceCollection AddSellerSimulator(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddOptions<SimulatorOptions>().Bind(configuration.GetSection(SimulatorOptions.Section));
-        return services.AddHostedService<SellerSimulator>();
-    }
-}
-
 /// <summary>
 /// Plays the marketing systems in embedded mode: publishes CloudEvents (web, chat, email, meetings, CRM) for scripted
 /// journeys of the roster's accounts and generated ones, as the source systems would, so the inbox and the board
