@@ -230,7 +230,7 @@ public abstract class BatchConsumer(KafkaClients clients, ILogger logger) : Back
         var batch = _pending.ToList();
         var durable = StartBatchAsync(batch, _stopping).GetAwaiter().GetResult();
         _inFlight.Enqueue(new InFlight(
-            batch.GroupBy(r => r.TopicPartition).Select(g => new TopicPartitionOffset(g.Key, g.Max(r => r.Offset.Value) + 1)).ToList(),
+            NextOffsets(batch),
             FirstOffsets(batch),
             durable));
         _pending.Clear();
@@ -306,6 +306,10 @@ public abstract class BatchConsumer(KafkaClients clients, ILogger logger) : Back
 
         return firsts;
     }
+
+    /// <summary>The offset after the last message of each partition in the batch: where consuming resumes once it is durable.</summary>
+    protected static List<TopicPartitionOffset> NextOffsets(IEnumerable<ConsumeResult<string, byte[]>> batch) =>
+        [.. batch.GroupBy(r => r.TopicPartition).Select(g => new TopicPartitionOffset(g.Key, g.Max(r => r.Offset.Value) + 1))];
 
     private static Dictionary<TopicPartition, long> FirstOffsets(IEnumerable<ConsumeResult<string, byte[]>> batch) =>
         batch.GroupBy(r => r.TopicPartition).ToDictionary(g => g.Key, g => g.Min(r => r.Offset.Value));

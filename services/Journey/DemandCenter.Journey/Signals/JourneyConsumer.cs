@@ -166,7 +166,7 @@ public sealed class JourneyConsumer(
                 p => p.Row.State.AccountId,
                 p => new LoadedAccount(p.Row.State, p.Row.WithState ? p.Row.State.Version : loaded.GetValueOrDefault(p.Row.State.AccountId)?.SnapshotVersion ?? 0, p.Board.Held, TickedAt(p.Row.State.AccountId)),
                 StringComparer.Ordinal);
-            var next = batch.GroupBy(m => m.TopicPartition).Select(g => new TopicPartitionOffset(g.Key, g.Max(m => m.Offset.Value) + 1)).ToList();
+            var next = NextOffsets(batch);
 
             var previous = ahead.Count > 0 ? ahead[^1].Durable : Task.CompletedTask;
             // Every input id this batch saw: those it decided, and those it dropped as decided elsewhere.
