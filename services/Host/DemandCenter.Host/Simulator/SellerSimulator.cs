@@ -154,37 +154,51 @@ public sealed class SellerSimulator(
             }
         }
 
+        /// <summary>How often a seller tries an action the hub did not confirm (a busy Journey, the action limit) before leaving the prompt to the next push.</summary>
+        private const int Attempts = 3;
+
         private async Task ActAsync(string promptId, string status, string? accountId, CancellationToken ct)
         {
-            try
+            for (var attempt = 1; attempt <= Attempts; attempt++)
             {
-                await Task.Delay(think * (0.5 + Random.Shared.NextDouble()), time, ct);
-                lock (_gate)
+                try
                 {
-                    // Moved on meanwhile (another tab, a re-route, the clock): that change plans what comes next.
-                    if (!_planned.TryGetValue(promptId, out var planned) || planned != status)
+                    await Task.Delay(think * (0.5 + Random.Shared.NextDouble()), time, ct);
+                    lock (_gate)
                     {
-                        return;
+                        // Moved on meanwhile (another tab, a re-route, the clock): that change plans what comes next.
+                        if (!_planned.TryGetValue(promptId, out var planned) || planned != status)
+                        {
+                            return;
+                        }
                     }
-                }
 
-                var (method, argument) = Choose(status);
-                var update = await client.InvokeAsync(method, argument is null ? [promptId] : [promptId, argument]);
-                logger.LogDebug("Simulated seller {Seller} did {Action} on a prompt for {Account}", sellerId, method, accountId);
-                if (update?["prompt"] is JsonObject now)
+                    var (method, argument) = Choose(status);
+                    var update = await client.InvokeAsync(method, argument is null ? [promptId] : [promptId, argument]);
+                    logger.LogDebug("Simulated seller {Seller} did {Action} on a prompt for {Account}", sellerId, method, accountId);
+                    if (update?["prompt"] is JsonObject now)
+                    {
+                        Consider(now, ct);
+                    }
+
+                    return;
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
                 {
-                    Consider(now, ct);
+                    return; // Stopping.
+                }
+                catch (Exception ex) when (ex is HubInvocationException or TimeoutException or WebSocketException)
+                {
+                    // Refused (no longer theirs, already closed, the action limit, no confirmation in time) or the
+                    // connection went: like a person, try again after a while, then leave it to the next push.
+                    logger.LogDebug("Simulated seller {Seller} could not act on a prompt for {Account} (attempt {Attempt}): {Error}", sellerId, accountId, attempt, ex.Message);
                 }
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+
+            lock (_gate)
             {
-                // Stopping.
-            }
-            catch (Exception ex) when (ex is HubInvocationException or TimeoutException or WebSocketException)
-            {
-                // Refused (no longer theirs, already closed, the action limit) or the connection went: the next push decides.
-                logger.LogDebug("Simulated seller {Seller} could not act on a prompt for {Account}: {Error}", sellerId, accountId, ex.Message);
-                lock (_gate)
+                // Unless a push planned something else for it meanwhile.
+                if (_planned.TryGetValue(promptId, out var planned) && planned == status)
                 {
                     _planned.Remove(promptId);
                 }
