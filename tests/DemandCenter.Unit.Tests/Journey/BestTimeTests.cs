@@ -141,4 +141,15 @@ public sealed class BestTimeTests
         BestTime.Next(new HashSet<int>(), now).ShouldBe(new TimeWindow(now, now.AddHours(1)));
         BestTime.Next(new HashSet<int> { HourHistogram.HourOfWeek(Utc(23, 9)) }, now).From.ShouldBe(Utc(30, 9));
     }
+
+    [Fact]
+    public void Given_best_hours_When_asked_with_minutes_of_the_window_left_Then_the_next_window_is_recommended()
+    {
+        var mondayAndTuesdayTen = new HashSet<int> { HourHistogram.HourOfWeek(Utc(23, 10)), HourHistogram.HourOfWeek(Utc(24, 10)) };
+
+        BestTime.Next(mondayAndTuesdayTen, Utc(23, 10).AddMinutes(52)).ShouldBe(new TimeWindow(Utc(24, 10), Utc(24, 11)), "eight minutes left of Monday's");
+        BestTime.Next(mondayAndTuesdayTen, Utc(23, 10).AddMinutes(45)).ShouldBe(new TimeWindow(Utc(23, 10).AddMinutes(45), Utc(23, 11)), "a quarter of an hour is still worth it");
+        BestTime.Next(new HashSet<int> { HourHistogram.HourOfWeek(Utc(23, 10)) }, Utc(23, 10).AddMinutes(58))
+            .ShouldBe(new TimeWindow(Utc(30, 10), Utc(30, 11)), "the only best hour of the week, nearly over: next week's");
+    }
 }

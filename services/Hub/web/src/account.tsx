@@ -190,7 +190,7 @@ function JobsPanel({ position: p }: { position: Position }) {
             <li class={`${job === p.focusJob ? "focus" : ""}${job === p.furthestJob ? " furthest" : ""}`} data-job={job}>
               <span class="job-name">{label(job)}{job === p.focusJob ? " (focus)" : ""}{job === p.furthestJob ? " (furthest)" : ""}</span>
               <span class="meter" role="meter" aria-valuemin={0} aria-valuemax={100} aria-valuenow={level} aria-label={`${label(job)} engagement`}><span style={{ width: `${level}%` }} /></span>
-              <span class="job-level">{j ? `${level} · ${j.evidence} signals` : "—"}</span>
+              <span class="job-level" title="engagement level (0-100, decayed) · evidence (the playbook's weights of the signals for this job, not decayed)">{j ? `${level} · evidence ${j.evidence}` : "—"}</span>
             </li>
           );
         })}

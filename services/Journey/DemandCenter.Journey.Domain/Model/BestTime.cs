@@ -55,13 +55,22 @@ public static class BestTime
         return new BestTimeView(basis, zone.Id, labels, Next(hours, now));
     }
 
-    /// <summary>The first run of consecutive best hours at or after now (now itself when inside one).</summary>
+    /// <summary>
+    /// The least of a window worth recommending: a run of best hours that has less than this left (a prompt raised at
+    /// 07:58 in a best hour ending at 08:00) gives the seller no time to act, so the next run is recommended instead.
+    /// </summary>
+    public static readonly TimeSpan MinWindow = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// The first run of consecutive best hours at or after now (now itself when inside one, unless less than
+    /// <see cref="MinWindow"/> of it is left), at most twelve hours long.
+    /// </summary>
     public static TimeWindow Next(IReadOnlySet<int> hours, DateTimeOffset now)
     {
         var hourStart = new DateTimeOffset(now.UtcDateTime.Date.AddHours(now.UtcDateTime.Hour), TimeSpan.Zero);
-        for (var i = 0; i < HourHistogram.Hours; i++)
+        // A week and one hour ahead: the same hour next week, when this week's is the only one and nearly over.
+        for (var start = hourStart; start <= hourStart.AddHours(HourHistogram.Hours); start = start.AddHours(1))
         {
-            var start = hourStart.AddHours(i);
             if (!hours.Contains(HourHistogram.HourOfWeek(start)))
             {
                 continue;
@@ -73,7 +82,12 @@ public static class BestTime
                 end = end.AddHours(1);
             }
 
-            return new TimeWindow(start < now ? now : start, end);
+            if (end - now >= MinWindow)
+            {
+                return new TimeWindow(start < now ? now : start, end);
+            }
+
+            start = end.AddHours(-1); // past this run
         }
 
         return new TimeWindow(now, now.AddHours(1));
