@@ -84,6 +84,11 @@ public sealed class AccountPageTests(ScreensHost host, Browser browser) : Screen
         await Assertions.Expect(ana.Locator("#position")).ToContainTextAsync(lee);
         await Assertions.Expect(ana.Locator("#forecast")).ToContainTextAsync("Likely next");
         await Assertions.Expect(ana.Locator("#open-prompts")).ToContainTextAsync("call");
+        // Newest first: the call's prompt, named for people, its type kept for those who need it.
+        var newest = ana.Locator("#timeline li strong").First;
+        await Assertions.Expect(newest).ToHaveTextAsync("Prompt raised");
+        await Assertions.Expect(newest).ToHaveAttributeAsync("title", "journey.prompt_raised.v1");
+        await Assertions.Expect(ana.Locator("#timeline")).ToContainTextAsync("from: problem identification");
         await ScreenshotAsync(ana, "account");
     }
 }

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { getJson, HttpError } from "./api";
 import { Shell } from "./layout";
-import { dateTime, label, localInputValue, relative } from "./format";
+import { dateTime, eventLabel, label, localInputValue, relative } from "./format";
 import type { Session } from "./session";
 import { BUYING_JOBS, type Prompt, type TimeWindow } from "./types";
 
@@ -116,7 +116,7 @@ export function AccountPage({ session, accountId, onSignOut, onRefused }: Accoun
             <ol id="timeline" reversed>
               {[...events].reverse().map((e) => (
                 <li class={e.version > shownVersion ? "future" : ""} data-version={e.version} aria-current={asOf && e.version === asOf.version ? "step" : undefined}>
-                  <time dateTime={e.recordedAt}>{dateTime(e.recordedAt)}</time> <strong>{label(e.type)}</strong> <span class="muted">v{e.version}</span>
+                  <time dateTime={e.recordedAt}>{dateTime(e.recordedAt)}</time> <strong title={e.type}>{eventLabel(e.type)}</strong> <span class="muted">v{e.version}</span>
                   <span class="event-data">{summarize(e.data)}</span>
                 </li>
               ))}
@@ -241,8 +241,14 @@ function PromptsPanel({ title, id, prompts }: { title: string; id: string; promp
 }
 
 /** A one-line reading of an event's data: its most telling fields, never the whole object. */
+/** The fields worth a glance, by the names the page uses elsewhere; job names as the page writes them. */
+const SUMMARY_FIELDS: [key: string, name: string][] = [
+  ["category", "category"], ["url", "url"], ["action", "action"], ["reason", "reason"], ["focusJob", "focus"], ["from", "from"],
+  ["to", "to"], ["contactId", "contact"], ["channel", "channel"], ["status", "status"], ["outcome", "outcome"], ["toSellerId", "to seller"],
+];
+
 function summarize(data: Record<string, unknown>): string {
-  const keys = ["category", "url", "action", "reason", "focusJob", "from", "to", "contactId", "channel", "status", "outcome", "toSellerId"];
-  const parts = keys.filter((k) => typeof data?.[k] === "string" || typeof data?.[k] === "number").map((k) => `${k}: ${String(data[k])}`);
+  const parts = SUMMARY_FIELDS.filter(([k]) => typeof data?.[k] === "string" || typeof data?.[k] === "number")
+    .map(([k, name]) => `${name}: ${k === "reason" ? String(data[k]).replace(/\.$/, "") : k === "url" || k === "contactId" ? String(data[k]) : label(String(data[k]))}`);
   return parts.length ? ` — ${parts.slice(0, 4).join(", ")}` : "";
 }

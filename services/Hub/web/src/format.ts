@@ -1,5 +1,11 @@
 export const label = (s: string | undefined | null) => (s ? s.replace(/_/g, " ") : "—");
 
+/** "journey.prompt_raised.v1" reads "Prompt raised"; the type itself stays in the element's title. */
+export function eventLabel(type: string): string {
+  const name = label(type.replace(/^[a-z]+\./, "").replace(/\.v\d+$/, ""));
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
 export const time = (iso: string | undefined) =>
   iso ? new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : "—";
 
