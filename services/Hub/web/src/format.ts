@@ -12,6 +12,25 @@ export const time = (iso: string | undefined) =>
 export const dateTime = (iso: string | undefined) =>
   iso ? new Date(iso).toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit" }) : "—";
 
+/**
+ * A best-time window as a seller reads it at a glance: "now–4:00 PM" while it is open, "tomorrow 8:00 AM–4:00 PM",
+ * "Tue 8:00 AM–4:00 PM" within the week, "Dec 1, 8:00 AM–9:00 AM" beyond. Times alone read as today's, which a window
+ * on another day is not.
+ */
+export function timeWindow(fromIso: string, toIso: string, now = new Date()): string {
+  const from = new Date(fromIso);
+  const start = from.getTime() <= now.getTime() ? "now" : `${dayPrefix(from, now)}${time(fromIso)}`;
+  return `${start}–${time(toIso)}`;
+}
+
+function dayPrefix(date: Date, now: Date): string {
+  const midnight = (d: Date) => new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+  const days = Math.round((midnight(date) - midnight(now)) / 86_400_000);
+  if (days <= 0) return "";
+  if (days === 1) return "tomorrow ";
+  return days < 7 ? `${date.toLocaleDateString([], { weekday: "short" })} ` : `${date.toLocaleDateString([], { month: "short", day: "numeric" })}, `;
+}
+
 /** "in 25 min", "3 h ago": due times read faster relative to now. */
 export function relative(iso: string | undefined, now = Date.now()): string {
   if (!iso) return "—";

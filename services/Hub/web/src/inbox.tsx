@@ -3,7 +3,7 @@ import { LiveConnection, hubErrorMessage, type ConnectionState } from "./hub";
 import { getJson, HttpError } from "./api";
 import { InboxStore, PAGE } from "./inbox-store";
 import { Shell } from "./layout";
-import { dateTime, label, localInputValue, relative, time } from "./format";
+import { dateTime, label, localInputValue, relative, time, timeWindow } from "./format";
 import type { Session } from "./session";
 import { DISMISS_REASONS, OUTCOMES, isPool, type Prompt, type PromptUpdate } from "./types";
 
@@ -49,6 +49,12 @@ export function Inbox({ session, onSignOut, onRefused }: InboxProps) {
     live.current = connection;
     void connection.start();
     return () => void connection.stop();
+  }, []);
+
+  // Due times ("in 5 min") and best-time windows ("now–4:00 PM") are relative to now: drawn again every half minute.
+  useEffect(() => {
+    const clock = setInterval(() => rerender(0), 30_000);
+    return () => clearInterval(clock);
   }, []);
 
   /** Sends an action and applies the server's confirmation; a refusal surfaces as an error on the card. */
@@ -123,7 +129,7 @@ function PromptCard({ prompt: p, me, missed, online, act }: { prompt: Prompt; me
       <p class="reason">{p.reason}</p>
       <p class="meta">
         <span>role {label(p.role)}{isPool(p.sellerId) ? ` · ${p.sellerId} (unassigned${p.sellerId === me ? "" : ", your pool"})` : ""}</span>
-        <span>best time {time(p.bestTime.from)}–{time(p.bestTime.to)}</span>
+        <span title={`${dateTime(p.bestTime.from)} – ${dateTime(p.bestTime.to)}`}>best time {timeWindow(p.bestTime.from, p.bestTime.to)}</span>
         <span>focus: {label(p.focusJob)}</span>
         {p.scores && <span class="scores">engagement {p.scores.engagement} · breadth {p.scores.breadth} · surge {p.scores.surge} · urgency {p.scores.urgency}</span>}
       </p>
