@@ -240,13 +240,13 @@ function PromptsPanel({ title, id, prompts }: { title: string; id: string; promp
   );
 }
 
-/** A one-line reading of an event's data: its most telling fields, never the whole object. */
 /** The fields worth a glance, by the names the page uses elsewhere; job names as the page writes them. */
 const SUMMARY_FIELDS: [key: string, name: string][] = [
   ["category", "category"], ["url", "url"], ["action", "action"], ["reason", "reason"], ["focusJob", "focus"], ["from", "from"],
   ["to", "to"], ["contactId", "contact"], ["channel", "channel"], ["status", "status"], ["outcome", "outcome"], ["toSellerId", "to seller"],
 ];
 
+/** A one-line reading of an event's data: its most telling fields, never the whole object. */
 function summarize(data: Record<string, unknown>): string {
   const parts = SUMMARY_FIELDS.filter(([k]) => typeof data?.[k] === "string" || typeof data?.[k] === "number")
     .map(([k, name]) => `${name}: ${k === "reason" ? String(data[k]).replace(/\.$/, "") : k === "url" || k === "contactId" ? String(data[k]) : label(String(data[k]))}`);
