@@ -193,7 +193,10 @@ public sealed class JourneyBenchmark : IAsyncDisposable
         output.WriteLine($"Garbage collection in the journey's rounds: {journey.Gc.Describe(signals)}.");
         output.WriteLine($"Methods compiled by the JIT during the timed rounds: {jitted:N0}, in {jitTime.TotalMilliseconds:N0} ms.");
         output.WriteLine($"Hot state: {perAccount.Accounts:N0} accounts in memory, {perAccount.Bytes:N0} bytes per account.");
+        output.WriteLine($"Targets: 25,000 signals/s {Verdict(journeyRate >= 25_000)}; 0.6 of the store's batched append in one session (the baseline) {Verdict(journeyRate / appendRate >= 0.6)}; 4 KB per hot account {Verdict(perAccount.Bytes <= 4096)}.");
     }
+
+    private static string Verdict(bool met) => met ? "met" : "not met";
 
     /// <summary>Until the Journey's outbox is relayed: its background work after a round is done, so a store round runs alone.</summary>
     private static Task SettledAsync(NpgsqlDataSource dataSource) =>
